@@ -1,0 +1,141 @@
+package dev.k8swasm.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * The JSON and YAML mappers shared by the library, configured once for the Kubernetes wire formats
+ * (lossless: unknown fields are kept by the wire types, floats keep their precision).
+ *
+ * <p>The mappers are thread-safe and must not be reconfigured by callers.
+ */
+public final class Json {
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder(
+              YAMLFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxDocumentLength(64L << 20).build())
+                  .build())
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  static {
+    JSON.getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE)
+                .maxNestingDepth(500)
+                .build());
+  }
+
+  private Json() {}
+
+  /** The shared JSON mapper. */
+  public static ObjectMapper mapper() {
+    return JSON;
+  }
+
+  /** The shared YAML mapper. */
+  public static ObjectMapper yamlMapper() {
+    return YAML;
+  }
+
+  /**
+   * Parses a JSON or YAML document. JSON is recognised by its first non-blank character being
+   * {@code {} or {@code [}; anything else is read as YAML (of which JSON is a subset).
+   *
+   * @throws IllegalArgumentException when the document is neither valid JSON nor valid YAML
+   */
+  public static JsonNode readTree(byte[] document) {
+    Objects.requireNonNull(document, "document");
+    try {
+      JsonNode node = looksLikeJson(document) ? JSON.readTree(document) : YAML.readTree(document);
+      if (node == null || node.isMissingNode()) {
+        throw new IllegalArgumentException("the document is empty");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not valid "
+              + (looksLikeJson(document) ? "JSON" : "YAML")
+              + ": "
+              + e.getOriginalMessage(),
+          e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Converts a tree into a wire type, with a clear message when the shape does not fit. */
+  public static <T> T convert(JsonNode node, Class<T> type) {
+    try {
+      return JSON.treeToValue(node, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Parses JSON bytes into a wire type, with a clear message when the shape does not fit. */
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Serialises a wire type or tree to compact JSON bytes. */
+  public static byte[] write(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise " + value.getClass().getName(), e);
+    }
+  }
+
+  /** Serialises a wire type or tree to compact JSON text. */
+  public static String writeString(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise " + value.getClass().getName(), e);
+    }
+  }
+
+  /** Converts a wire type into a tree. */
+  public static ObjectNode toTree(Object value) {
+    return JSON.valueToTree(value);
+  }
+
+  private static boolean looksLikeJson(byte[] document) {
+    for (byte b : document) {
+      if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+        continue;
+      }
+      return b == '{' || b == '[';
+    }
+    return false;
+  }
+}

@@ -1,0 +1,2 @@
+/** Shared JSON / YAML mapping for the Kubernetes wire types. */
+package dev.k8swasm.json;
