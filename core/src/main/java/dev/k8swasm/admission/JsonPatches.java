@@ -1,0 +1,49 @@
+package dev.k8swasm.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import java.util.EnumSet;
+import java.util.Objects;
+
+/** RFC 6902 JSON patches: diff two objects, apply a patch. Backed by zjsonpatch. */
+public final class JsonPatches {
+  private static final EnumSet<DiffFlags> FLAGS =
+      EnumSet.of(
+          DiffFlags.OMIT_VALUE_ON_REMOVE,
+          DiffFlags.OMIT_MOVE_OPERATION,
+          DiffFlags.OMIT_COPY_OPERATION);
+
+  private JsonPatches() {}
+
+  /**
+   * The patch turning {@code from} into {@code to}, using only add, remove and replace; empty when
+   * they are equal.
+   */
+  public static ArrayNode diff(JsonNode from, JsonNode to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    return (ArrayNode) JsonDiff.asJson(from, to, FLAGS);
+  }
+
+  /**
+   * Applies {@code patch} to a copy of {@code target}.
+   *
+   * @throws IllegalArgumentException when the patch is malformed or does not apply
+   */
+  public static JsonNode apply(JsonNode patch, JsonNode target) {
+    Objects.requireNonNull(patch, "patch");
+    Objects.requireNonNull(target, "target");
+    if (!patch.isArray()) {
+      throw new IllegalArgumentException("a JSONPatch must be a JSON array of operations");
+    }
+    try {
+      return JsonPatch.apply(patch, target);
+    } catch (JsonPatchException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("JSONPatch does not apply: " + e.getMessage(), e);
+    }
+  }
+}

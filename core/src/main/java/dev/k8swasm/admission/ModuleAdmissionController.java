@@ -1,0 +1,199 @@
+package dev.k8swasm.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.FailureReason;
+import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.module.PolicyModule;
+import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.Evaluation;
+import dev.k8swasm.observe.EvaluationListener;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An {@link AdmissionController} that asks one module, checking its answer as kube-apiserver checks
+ * a webhook's: a response must be present, be an {@code admission.k8s.io/v1 AdmissionReview} and
+ * echo the request uid; {@code patch} and {@code patchType} come together; a validating module may
+ * not patch. A {@code Full} patch (the complete new object) and an RFC 6902 {@code JSONPatch} are
+ * accepted; the returned response always carries a JSONPatch against the request's object (none
+ * when nothing changed).
+ *
+ * <p>Any failure is thrown as a {@link ModuleException}; {@link AdmissionChain} applies the
+ * module's failure policy to it. Closing it closes the module.
+ */
+public final class ModuleAdmissionController implements AdmissionController, AutoCloseable {
+  private final PolicyModule module;
+  private final boolean mutating;
+  private final EvaluationListener listener;
+
+  private ModuleAdmissionController(PolicyModule module, boolean mutating, EvaluationListener l) {
+    this.module = Objects.requireNonNull(module, "module");
+    this.mutating = mutating;
+    this.listener = Objects.requireNonNull(l, "listener");
+  }
+
+  /** A validating controller asking {@code module}. */
+  public static ModuleAdmissionController validating(PolicyModule module) {
+    return new ModuleAdmissionController(module, false, EvaluationListener.NONE);
+  }
+
+  /** A mutating controller asking {@code module}. */
+  public static ModuleAdmissionController mutating(PolicyModule module) {
+    return new ModuleAdmissionController(module, true, EvaluationListener.NONE);
+  }
+
+  /** A controller asking {@code module}, reporting to {@code listener}. */
+  public static ModuleAdmissionController of(
+      PolicyModule module, boolean mutating, EvaluationListener listener) {
+    return new ModuleAdmissionController(module, mutating, listener);
+  }
+
+  /** The module's name. */
+  public String name() {
+    return module.name();
+  }
+
+  @Override
+  public boolean mutating() {
+    return mutating;
+  }
+
+  @Override
+  public AdmissionReview admit(AdmissionReview review) {
+    Objects.requireNonNull(review, "review");
+    AdmissionRequest request = review.request();
+    if (request == null) {
+      throw new ModuleException(
+          module.name(), FailureReason.BAD_REQUEST, "the AdmissionReview has no request");
+    }
+    long start = System.nanoTime();
+    try {
+      AdmissionResponse response = ask(review, request);
+      report(start, response.allowedOrFalse() ? "allowed" : "denied", null);
+      return review.withResponse(response);
+    } catch (ModuleException e) {
+      report(start, "error", e.reason());
+      throw e;
+    }
+  }
+
+  private void report(long start, String decision, FailureReason failure) {
+    EvaluationListener.notify(
+        listener,
+        new Evaluation(
+            module.name(),
+            ReviewKind.ADMISSION,
+            decision,
+            Duration.ofNanos(System.nanoTime() - start),
+            Optional.ofNullable(failure)));
+  }
+
+  private AdmissionResponse ask(AdmissionReview review, AdmissionRequest request) {
+    AdmissionReview sent =
+        new AdmissionReview(
+            AdmissionReview.V1, AdmissionReview.KIND, request, null, review.additionalProperties());
+    JsonNode answer = module.evaluate(ReviewKind.ADMISSION, Json.write(sent));
+    AdmissionReview returned;
+    try {
+      returned = Json.convert(answer, AdmissionReview.class);
+    } catch (IllegalArgumentException e) {
+      throw bad("response is not an AdmissionReview: " + e.getMessage());
+    }
+    if (!AdmissionReview.V1.equals(returned.apiVersion())
+        || !AdmissionReview.KIND.equals(returned.kind())) {
+      throw bad(
+          "expected response of apiVersion admission.k8s.io/v1 and kind AdmissionReview, got '"
+              + returned.apiVersion()
+              + "' / '"
+              + returned.kind()
+              + "'");
+    }
+    AdmissionResponse response = returned.response();
+    if (response == null) {
+      throw bad("the AdmissionReview it returned has no response");
+    }
+    if (!Objects.equals(response.uid(), request.uid())) {
+      throw bad(
+          "response uid '"
+              + response.uid()
+              + "' does not match the request uid '"
+              + request.uid()
+              + "'");
+    }
+    boolean hasPatch = response.patch() != null && !response.patch().isEmpty();
+    boolean hasType = response.patchType() != null && !response.patchType().isEmpty();
+    if (!hasPatch && !hasType) {
+      return response;
+    }
+    if (hasPatch != hasType) {
+      throw bad("patch and patchType must be set together");
+    }
+    if (!mutating) {
+      throw bad("a validating module may not return a patch");
+    }
+    if (!response.allowedOrFalse()) {
+      return response.withPatch(null, null);
+    }
+    return response.withPatch(toJsonPatch(request, response), AdmissionResponse.JSON_PATCH);
+  }
+
+  private byte[] toJsonPatch(AdmissionRequest request, AdmissionResponse response) {
+    JsonNode object = request.object();
+    if (object == null || object.isNull()) {
+      throw bad(
+          "it tried to mutate an object that does not exist ("
+              + request.operation()
+              + " requests carry no object)");
+    }
+    byte[] patch;
+    try {
+      patch = Base64.getDecoder().decode(response.patch());
+    } catch (IllegalArgumentException e) {
+      throw bad("patch is not valid base64");
+    }
+    JsonNode parsed;
+    try {
+      parsed = Json.mapper().readTree(patch);
+    } catch (java.io.IOException e) {
+      throw bad("patch is not valid JSON: " + e.getMessage());
+    }
+    ArrayNode jsonPatch;
+    switch (response.patchType()) {
+      case AdmissionResponse.FULL -> {
+        if (parsed == null || !parsed.isObject()) {
+          throw bad("a Full patch must be the complete object as a JSON object");
+        }
+        jsonPatch = JsonPatches.diff(object, parsed);
+      }
+      case AdmissionResponse.JSON_PATCH -> {
+        try {
+          JsonPatches.apply(parsed, object);
+        } catch (IllegalArgumentException e) {
+          throw bad(e.getMessage());
+        }
+        jsonPatch = (ArrayNode) parsed;
+      }
+      default ->
+          throw bad("unsupported patchType '" + response.patchType() + "' (use JSONPatch or Full)");
+    }
+    return jsonPatch.isEmpty() ? null : Json.write(jsonPatch);
+  }
+
+  private ModuleException bad(String detail) {
+    return new ModuleException(module.name(), FailureReason.BAD_OUTPUT, detail);
+  }
+
+  @Override
+  public void close() {
+    module.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ModuleAdmissionController[" + module.name() + (mutating ? ", mutating]" : "]");
+  }
+}

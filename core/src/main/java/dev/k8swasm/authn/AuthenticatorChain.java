@@ -1,0 +1,77 @@
+package dev.k8swasm.authn;
+
+import dev.k8swasm.internal.Closeables;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks authenticators in order: the first that authenticates wins; errors are collected and the
+ * next one is asked; when none authenticates the result is "not authenticated" with every error.
+ * Immutable and thread-safe; closing it closes the authenticators that are {@link AutoCloseable}.
+ */
+public final class AuthenticatorChain implements Authenticator, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthenticatorChain.class);
+
+  private final List<Authenticator> authenticators;
+
+  private AuthenticatorChain(List<Authenticator> authenticators) {
+    this.authenticators = List.copyOf(authenticators);
+  }
+
+  /** A chain of the given authenticators, in order. */
+  public static AuthenticatorChain of(List<? extends Authenticator> authenticators) {
+    return new AuthenticatorChain(new ArrayList<>(authenticators));
+  }
+
+  /** A builder for a chain. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The authenticators, in order. */
+  public List<Authenticator> authenticators() {
+    return authenticators;
+  }
+
+  @Override
+  public AuthenticationResult authenticate(TokenReview review) {
+    Objects.requireNonNull(review, "review");
+    List<String> errors = new ArrayList<>();
+    for (Authenticator authenticator : authenticators) {
+      AuthenticationResult result = authenticator.authenticate(review);
+      if (result.authenticated()) {
+        if (!errors.isEmpty()) {
+          LOG.debug("authenticated after earlier errors: {}", errors);
+        }
+        return result.withErrors(List.of());
+      }
+      errors.addAll(result.errors());
+    }
+    return AuthenticationResult.failed(errors);
+  }
+
+  @Override
+  public void close() {
+    Closeables.closeAll(authenticators);
+  }
+
+  /** Builds {@link AuthenticatorChain}s. */
+  public static final class Builder {
+    private final List<Authenticator> authenticators = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Appends an authenticator. */
+    public Builder add(Authenticator authenticator) {
+      authenticators.add(Objects.requireNonNull(authenticator, "authenticator"));
+      return this;
+    }
+
+    public AuthenticatorChain build() {
+      return new AuthenticatorChain(authenticators);
+    }
+  }
+}

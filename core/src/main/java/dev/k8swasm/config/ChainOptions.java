@@ -1,0 +1,80 @@
+package dev.k8swasm.config;
+
+import dev.k8swasm.admission.NamespaceLabels;
+import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.observe.EvaluationListener;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * How {@link Chains} turns a configuration into chains: the listener every module reports to, where
+ * namespace labels come from, and a hook to adjust each module's spec (e.g. to add host capability
+ * handlers, a fixed clock, or limits given on a command line). Immutable.
+ */
+public final class ChainOptions {
+  private static final ChainOptions DEFAULTS = builder().build();
+
+  private final EvaluationListener listener;
+  private final NamespaceLabels namespaceLabels;
+  private final UnaryOperator<ModuleSpec.Builder> specCustomizer;
+
+  private ChainOptions(Builder b) {
+    this.listener = b.listener;
+    this.namespaceLabels = b.namespaceLabels;
+    this.specCustomizer = b.specCustomizer;
+  }
+
+  /** No listener, no namespace labels, specs as configured. */
+  public static ChainOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The listener every module reports to. */
+  public EvaluationListener listener() {
+    return listener;
+  }
+
+  /** Where namespace labels come from, if configured. */
+  public Optional<NamespaceLabels> namespaceLabels() {
+    return Optional.ofNullable(namespaceLabels);
+  }
+
+  /** Applied to every module's spec builder before loading. */
+  public UnaryOperator<ModuleSpec.Builder> specCustomizer() {
+    return specCustomizer;
+  }
+
+  /** Builds {@link ChainOptions}. */
+  public static final class Builder {
+    private EvaluationListener listener = EvaluationListener.NONE;
+    private NamespaceLabels namespaceLabels;
+    private UnaryOperator<ModuleSpec.Builder> specCustomizer = UnaryOperator.identity();
+
+    private Builder() {}
+
+    public Builder listener(EvaluationListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public Builder namespaceLabels(NamespaceLabels namespaceLabels) {
+      this.namespaceLabels = Objects.requireNonNull(namespaceLabels, "namespaceLabels");
+      return this;
+    }
+
+    public Builder specCustomizer(UnaryOperator<ModuleSpec.Builder> specCustomizer) {
+      this.specCustomizer = Objects.requireNonNull(specCustomizer, "specCustomizer");
+      return this;
+    }
+
+    public ChainOptions build() {
+      return new ChainOptions(this);
+    }
+  }
+}

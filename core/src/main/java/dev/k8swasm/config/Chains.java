@@ -1,0 +1,229 @@
+package dev.k8swasm.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.AdmissionChain;
+import dev.k8swasm.admission.AdmissionHook;
+import dev.k8swasm.admission.FailurePolicy;
+import dev.k8swasm.admission.ModuleAdmissionController;
+import dev.k8swasm.admission.ReinvocationPolicy;
+import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.authn.AuthenticatorChain;
+import dev.k8swasm.authn.ModuleAuthenticator;
+import dev.k8swasm.authz.AuthorizationFailurePolicy;
+import dev.k8swasm.authz.AuthorizerChain;
+import dev.k8swasm.authz.ModuleAuthorizer;
+import dev.k8swasm.internal.Closeables;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.PolicyModule;
+import dev.k8swasm.module.ReviewKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds ready-to-use chains from configuration: every module is loaded, validated and compiled
+ * before the chain is returned, and every problem is reported at once. The runtimes are found with
+ * {@link ModuleRuntimes} by module type.
+ *
+ * <pre>{@code
+ * try (AdmissionChain admission = Chains.admission(Path.of("admission.yaml"))) {
+ *   AdmissionReview answered = admission.admit(review);
+ * }
+ * }</pre>
+ */
+public final class Chains {
+  private static final Logger LOG = LoggerFactory.getLogger(Chains.class);
+
+  private Chains() {}
+
+  /** The authentication chain configured in {@code file}. */
+  public static AuthenticatorChain authenticator(Path file) {
+    return authenticator(ConfigLoader.load(file), ChainOptions.defaults());
+  }
+
+  /** The authorization chain configured in {@code file}. */
+  public static AuthorizerChain authorizer(Path file) {
+    return authorizer(ConfigLoader.load(file), ChainOptions.defaults());
+  }
+
+  /** The admission chain configured in {@code file} (module list or AdmissionConfiguration). */
+  public static AdmissionChain admission(Path file) {
+    return admission(ConfigLoader.load(file), ChainOptions.defaults());
+  }
+
+  /**
+   * The authentication chain of {@code config}.
+   *
+   * @throws ConfigException when a module cannot be loaded or does not authenticate
+   */
+  public static AuthenticatorChain authenticator(PolicyConfig config, ChainOptions options) {
+    return build(
+        config,
+        options,
+        ReviewKind.AUTHENTICATION,
+        (m, c, problems) ->
+            ModuleAuthenticator.builder(m)
+                .implicitAudiences(config.implicitAudiences())
+                .listener(options.listener())
+                .build(),
+        AuthenticatorChain::of);
+  }
+
+  /**
+   * The authorization chain of {@code config}.
+   *
+   * @throws ConfigException when a module cannot be loaded or does not authorize
+   */
+  public static AuthorizerChain authorizer(PolicyConfig config, ChainOptions options) {
+    return build(
+        config,
+        options,
+        ReviewKind.AUTHORIZATION,
+        (m, c, problems) -> {
+          AuthorizationFailurePolicy policy = AuthorizationFailurePolicy.NO_OPINION;
+          if (c.failurePolicy().isPresent()) {
+            try {
+              policy = AuthorizationFailurePolicy.parse(c.failurePolicy().get());
+            } catch (IllegalArgumentException e) {
+              problems.add(c.source() + ": field 'failurePolicy': " + e.getMessage());
+            }
+          }
+          return ModuleAuthorizer.builder(m)
+              .failurePolicy(policy)
+              .listener(options.listener())
+              .build();
+        },
+        AuthorizerChain::of);
+  }
+
+  /**
+   * The admission chain of {@code config}. Rules and {@code mutating} come from the configuration,
+   * or else from what the module declares (e.g. Kubewarden metadata); a module with no rules is
+   * never called.
+   *
+   * @throws ConfigException when a module cannot be loaded or a field is invalid
+   */
+  public static AdmissionChain admission(PolicyConfig config, ChainOptions options) {
+    return build(
+        config,
+        options,
+        ReviewKind.ADMISSION,
+        (m, c, problems) -> hook(m, c, options, problems),
+        hooks -> {
+          AdmissionChain.Builder b = AdmissionChain.builder();
+          hooks.forEach(b::add);
+          options.namespaceLabels().ifPresent(b::namespaceLabels);
+          return b.build();
+        });
+  }
+
+  /** The spec of a configured module, before {@link ChainOptions#specCustomizer()}. */
+  public static ModuleSpec.Builder spec(ModuleConfig c) {
+    ModuleSpec.Builder b =
+        ModuleSpec.builder(c.name())
+            .path(c.module())
+            .type(c.type())
+            .settings(c.settings().orElse(null))
+            .debug(c.debug())
+            .limits(c.limits())
+            .engine(c.engine());
+    c.strategy().ifPresent(b::strategy);
+    c.options().forEach(b::option);
+    return b;
+  }
+
+  private static AdmissionHook hook(
+      PolicyModule m, ModuleConfig c, ChainOptions options, List<String> problems) {
+    boolean mutating = c.mutating().or(() -> m.metadata().mutating()).orElse(false);
+    List<RuleWithOperations> rules =
+        c.rules().orElseGet(() -> m.metadata().rules().map(Chains::rules).orElse(List.of()));
+    if (rules.isEmpty()) {
+      LOG.warn("admission module '{}' has no rules and will never be called", c.name());
+    }
+    AdmissionHook.Builder b =
+        AdmissionHook.builder(
+                c.name(), ModuleAdmissionController.of(m, mutating, options.listener()))
+            .mutating(mutating)
+            .rules(rules);
+    try {
+      c.failurePolicy().map(FailurePolicy::parse).ifPresent(b::failurePolicy);
+    } catch (IllegalArgumentException e) {
+      problems.add(c.source() + ": field 'failurePolicy': " + e.getMessage());
+    }
+    try {
+      c.reinvocationPolicy().map(ReinvocationPolicy::parse).ifPresent(b::reinvocationPolicy);
+    } catch (IllegalArgumentException e) {
+      problems.add(c.source() + ": field 'reinvocationPolicy': " + e.getMessage());
+    }
+    c.namespaceSelector().ifPresent(b::namespaceSelector);
+    c.objectSelector().ifPresent(b::objectSelector);
+    return b.build();
+  }
+
+  private static List<RuleWithOperations> rules(JsonNode node) {
+    List<RuleWithOperations> rules = new ArrayList<>();
+    node.forEach(r -> rules.add(Json.convert(r, RuleWithOperations.class)));
+    return rules;
+  }
+
+  private interface Wrapper<T> {
+    T wrap(PolicyModule module, ModuleConfig config, List<String> problems);
+  }
+
+  private static <T, C> C build(
+      PolicyConfig config,
+      ChainOptions options,
+      ReviewKind kind,
+      Wrapper<T> wrapper,
+      Function<List<T>, C> assemble) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(options, "options");
+    List<String> problems = new ArrayList<>();
+    List<PolicyModule> loaded = new ArrayList<>();
+    List<T> items = new ArrayList<>();
+    for (ModuleConfig c : config.modules()) {
+      PolicyModule module;
+      try {
+        module = ModuleRuntimes.load(options.specCustomizer().apply(spec(c)).build());
+      } catch (ModuleException | IllegalArgumentException | IllegalStateException e) {
+        problems.add(c.source() + ": " + e.getMessage());
+        continue;
+      }
+      loaded.add(module);
+      if (!module.kinds().contains(kind)) {
+        problems.add(
+            c.source()
+                + ": module '"
+                + c.name()
+                + "' cannot evaluate "
+                + kind.wireKind()
+                + "s (a WASI module must export '"
+                + export(kind)
+                + "'); it supports "
+                + module.kinds());
+        continue;
+      }
+      items.add(wrapper.wrap(module, c, problems));
+    }
+    if (!problems.isEmpty()) {
+      Closeables.closeAll(loaded);
+      throw new ConfigException(problems);
+    }
+    return assemble.apply(items);
+  }
+
+  private static String export(ReviewKind kind) {
+    return switch (kind) {
+      case AUTHENTICATION -> "authn";
+      case AUTHORIZATION -> "authz";
+      case ADMISSION -> "validate";
+    };
+  }
+}

@@ -1,0 +1,418 @@
+package dev.k8swasm.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.LabelSelector;
+import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.Engine;
+import dev.k8swasm.module.InstanceStrategy;
+import dev.k8swasm.module.Limits;
+import dev.k8swasm.module.ModuleSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads configuration files: the module list format ({@code modules: [...]}, YAML or JSON) and the
+ * Kubernetes {@code AdmissionConfiguration} wrapper around it (plugin {@code WASM}, inline {@code
+ * configuration} or {@code path}). Everything is validated up front; all problems are reported at
+ * once, each naming the file, the module and the field.
+ */
+public final class ConfigLoader {
+  /** The plugin name looked up in an AdmissionConfiguration. */
+  public static final String PLUGIN_NAME = "WASM";
+
+  private static final Set<String> CORE_KEYS =
+      Set.of(
+          "name",
+          "module",
+          "settings",
+          "debug",
+          "mutating",
+          "type",
+          "rules",
+          "failurePolicy",
+          "timeout",
+          "maxMemory",
+          "maxOutput",
+          "maxRequest",
+          "maxCallDepth",
+          "engine",
+          "strategy",
+          "namespaceSelector",
+          "objectSelector",
+          "reinvocationPolicy");
+
+  /** Keys passed through to the module's runtime (validated there). */
+  public static final Set<String> RUNTIME_KEYS =
+      Set.of(
+          "executionMode",
+          "allowedHostCapabilities",
+          "contextAwareResources",
+          "policyMode",
+          "policyType");
+
+  private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads a configuration file.
+   *
+   * @throws ConfigException listing every problem
+   */
+  public static PolicyConfig load(Path file) {
+    JsonNode root = read(file);
+    PolicyConfig config = parse(root, file.toAbsolutePath().getParent(), file.toString());
+    return new PolicyConfig(config.modules(), config.implicitAudiences(), Optional.of(file));
+  }
+
+  /**
+   * Parses a configuration document whose relative module paths are resolved against {@code
+   * baseDir}; {@code sourceName} names it in messages.
+   *
+   * @throws ConfigException listing every problem
+   */
+  public static PolicyConfig parse(JsonNode root, Path baseDir, String sourceName) {
+    if (root != null && "AdmissionConfiguration".equals(root.path("kind").asText())) {
+      return unwrapAdmissionConfiguration(root, baseDir, sourceName);
+    }
+    List<String> problems = new ArrayList<>();
+    if (root == null || !root.isObject()) {
+      throw new ConfigException(sourceName + ": expected an object with a 'modules' list");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("modules") && !key.equals("implicitAudiences")) {
+        problems.add(sourceName + ": unknown top-level field '" + key + "' (expected 'modules')");
+      }
+    }
+    JsonNode list = root.get("modules");
+    List<ModuleConfig> modules = new ArrayList<>();
+    if (list == null || list.isNull()) {
+      problems.add(sourceName + ": no 'modules' list");
+    } else if (!list.isArray()) {
+      problems.add(sourceName + ": 'modules' must be a list");
+    } else {
+      Set<String> names = new java.util.HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        ModuleConfig m =
+            module(list.get(i), baseDir, sourceName + ": modules[" + i + "]", problems);
+        if (m != null) {
+          if (!names.add(m.name())) {
+            problems.add(m.source() + ": duplicate module name '" + m.name() + "'");
+          }
+          modules.add(m);
+        }
+      }
+    }
+    List<String> implicitAudiences = new ArrayList<>();
+    JsonNode aud = root.get("implicitAudiences");
+    if (aud != null && !aud.isNull()) {
+      if (!aud.isArray()) {
+        problems.add(sourceName + ": 'implicitAudiences' must be a list of strings");
+      } else {
+        aud.forEach(a -> implicitAudiences.add(a.asText()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new PolicyConfig(modules, implicitAudiences, Optional.empty());
+  }
+
+  private static JsonNode read(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    try {
+      return Json.readTree(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+  }
+
+  private static PolicyConfig unwrapAdmissionConfiguration(
+      JsonNode root, Path baseDir, String sourceName) {
+    String apiVersion = root.path("apiVersion").asText();
+    if (!apiVersion.startsWith("apiserver.config.k8s.io/")
+        && !apiVersion.startsWith("apiserver.k8s.io/")) {
+      throw new ConfigException(
+          sourceName
+              + ": AdmissionConfiguration has apiVersion '"
+              + apiVersion
+              + "' (expected apiserver.config.k8s.io/v1)");
+    }
+    JsonNode plugins = root.path("plugins");
+    for (JsonNode plugin : plugins) {
+      if (!PLUGIN_NAME.equals(plugin.path("name").asText())) {
+        continue;
+      }
+      JsonNode inline = plugin.get("configuration");
+      JsonNode path = plugin.get("path");
+      if (inline != null && !inline.isNull()) {
+        return parse(inline, baseDir, sourceName + ": plugins[" + PLUGIN_NAME + "].configuration");
+      }
+      if (path != null && path.isTextual()) {
+        Path target = resolve(baseDir, path.asText());
+        JsonNode nested = read(target);
+        return parse(nested, target.toAbsolutePath().getParent(), target.toString());
+      }
+      throw new ConfigException(
+          sourceName + ": plugin " + PLUGIN_NAME + " has neither 'configuration' nor 'path'");
+    }
+    throw new ConfigException(
+        sourceName + ": AdmissionConfiguration has no plugin named " + PLUGIN_NAME);
+  }
+
+  private static ModuleConfig module(
+      JsonNode node, Path baseDir, String at, List<String> problems) {
+    if (node == null || !node.isObject()) {
+      problems.add(at + ": expected an object");
+      return null;
+    }
+    int before = problems.size();
+    Map<String, JsonNode> options = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (RUNTIME_KEYS.contains(e.getKey())) {
+        options.put(e.getKey(), e.getValue());
+      } else if (!CORE_KEYS.contains(e.getKey())) {
+        problems.add(at + ": unknown field '" + e.getKey() + "'");
+      }
+    }
+    String modulePath = text(node, "module", at, problems);
+    String name = text(node, "name", at, problems);
+    if (modulePath == null || modulePath.isBlank()) {
+      problems.add(at + (name == null ? "" : " (" + name + ")") + ": no module path specified");
+      return null;
+    }
+    if (name == null || name.isBlank()) {
+      String file = Path.of(modulePath).getFileName().toString();
+      name = file.endsWith(".wasm") ? file.substring(0, file.length() - 5) : file;
+    }
+    String where = at + " (" + name + ")";
+    Path module = resolve(baseDir, modulePath);
+    String type =
+        Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleSpec.TYPE_WASI);
+    if (!type.equals(ModuleSpec.TYPE_WASI) && !type.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+      problems.add(where + ": field 'type': unknown type '" + type + "' (use wasi or kubewarden)");
+    }
+    Optional<JsonNode> settings = Optional.ofNullable(node.get("settings"));
+    boolean debug = bool(node, "debug", where, problems).orElse(false);
+    Optional<Boolean> mutating = bool(node, "mutating", where, problems);
+    Optional<List<RuleWithOperations>> rules = rules(node.get("rules"), where, problems);
+    Optional<String> failurePolicy =
+        Optional.ofNullable(text(node, "failurePolicy", where, problems));
+    Limits.Builder limits = Limits.builder();
+    parse(node, "timeout", where, problems, s -> limits.timeout(Quantities.parseDuration(s)));
+    parse(node, "maxMemory", where, problems, s -> limits.maxMemoryBytes(Quantities.parseBytes(s)));
+    parse(node, "maxOutput", where, problems, s -> limits.maxOutputBytes(Quantities.parseBytes(s)));
+    parse(
+        node, "maxRequest", where, problems, s -> limits.maxRequestBytes(Quantities.parseBytes(s)));
+    parse(node, "maxCallDepth", where, problems, s -> limits.maxCallDepth(Integer.parseInt(s)));
+    Engine[] engine = {Engine.COMPILER};
+    parse(node, "engine", where, problems, s -> engine[0] = parseEngine(s));
+    InstanceStrategy[] strategy = {null};
+    parse(node, "strategy", where, problems, s -> strategy[0] = parseStrategy(s));
+    Optional<LabelSelector> namespaceSelector =
+        selector(node.get("namespaceSelector"), where + ": field 'namespaceSelector'", problems);
+    Optional<LabelSelector> objectSelector =
+        selector(node.get("objectSelector"), where + ": field 'objectSelector'", problems);
+    Optional<String> reinvocation =
+        Optional.ofNullable(text(node, "reinvocationPolicy", where, problems));
+    Limits built = null;
+    try {
+      built = limits.build();
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ": " + e.getMessage());
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new ModuleConfig(
+        name,
+        module,
+        settings,
+        debug,
+        mutating,
+        type,
+        rules,
+        failurePolicy,
+        built,
+        engine[0],
+        Optional.ofNullable(strategy[0]),
+        namespaceSelector,
+        objectSelector,
+        reinvocation,
+        options,
+        where);
+  }
+
+  /** Parses {@code compiler} or {@code interpreter}. */
+  public static Engine parseEngine(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "compiler" -> Engine.COMPILER;
+      case "interpreter" -> Engine.INTERPRETER;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown engine '" + s + "' (use compiler or interpreter)");
+    };
+  }
+
+  /** Parses {@code snapshot} or {@code fresh}. */
+  public static InstanceStrategy parseStrategy(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "snapshot" -> InstanceStrategy.SNAPSHOT;
+      case "fresh" -> InstanceStrategy.FRESH;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown strategy '" + s + "' (use snapshot or fresh)");
+    };
+  }
+
+  private interface Setter {
+    void set(String value);
+  }
+
+  private static void parse(
+      JsonNode node, String field, String where, List<String> problems, Setter setter) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return;
+    }
+    if (!value.isValueNode()) {
+      problems.add(where + ": field '" + field + "': expected a single value");
+      return;
+    }
+    try {
+      setter.set(value.asText());
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ": field '" + field + "': " + e.getMessage());
+    }
+  }
+
+  private static Optional<List<RuleWithOperations>> rules(
+      JsonNode node, String where, List<String> problems) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isArray()) {
+      problems.add(where + ": field 'rules': expected a list of rules");
+      return Optional.empty();
+    }
+    List<RuleWithOperations> rules = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String at = where + ": field 'rules[" + i + "]'";
+      RuleWithOperations rule;
+      try {
+        rule = Json.convert(node.get(i), RuleWithOperations.class);
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ": " + e.getMessage());
+        continue;
+      }
+      validateRule(rule, at, problems);
+      rules.add(rule);
+    }
+    return Optional.of(rules);
+  }
+
+  /** Checks a rule as the API server does when a webhook configuration is created. */
+  public static void validateRule(RuleWithOperations rule, String at, List<String> problems) {
+    checkList(rule.operations(), "operations", at, problems);
+    checkList(rule.apiGroups(), "apiGroups", at, problems);
+    checkList(rule.apiVersions(), "apiVersions", at, problems);
+    checkList(rule.resources(), "resources", at, problems);
+    if (rule.operations() != null) {
+      for (String op : rule.operations()) {
+        if (!op.equals("*") && !OPERATIONS.contains(op)) {
+          problems.add(
+              at + ": unknown operation '" + op + "' (use CREATE, UPDATE, DELETE, CONNECT or *)");
+        }
+      }
+    }
+    if (rule.resources() != null) {
+      for (String r : rule.resources()) {
+        if (r.isEmpty()
+            || r.startsWith("/")
+            || r.endsWith("/")
+            || r.indexOf('/') != r.lastIndexOf('/')) {
+          problems.add(
+              at + ": malformed resource '" + r + "' (use resource or resource/subresource)");
+        }
+      }
+    }
+    String scope = rule.scope();
+    if (scope != null && !Set.of("*", "Cluster", "Namespaced").contains(scope)) {
+      problems.add(at + ": unknown scope '" + scope + "' (use Cluster, Namespaced or *)");
+    }
+  }
+
+  private static void checkList(List<String> list, String field, String at, List<String> problems) {
+    if (list == null || list.isEmpty()) {
+      problems.add(at + ": '" + field + "' is required");
+      return;
+    }
+    if (list.contains("*") && list.size() > 1 && !field.equals("resources")) {
+      problems.add(at + ": '" + field + "': '*' must be the only entry");
+    }
+  }
+
+  private static Optional<LabelSelector> selector(JsonNode node, String at, List<String> problems) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    try {
+      LabelSelector s = Json.convert(node, LabelSelector.class);
+      s.validate();
+      return Optional.of(s);
+    } catch (IllegalArgumentException e) {
+      problems.add(at + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String text(JsonNode node, String field, String where, List<String> problems) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      problems.add(where + ": field '" + field + "': expected a string");
+      return null;
+    }
+    return value.asText();
+  }
+
+  private static Optional<Boolean> bool(
+      JsonNode node, String field, String where, List<String> problems) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isBoolean()) {
+      problems.add(where + ": field '" + field + "': expected true or false");
+      return Optional.empty();
+    }
+    return Optional.of(value.booleanValue());
+  }
+
+  private static Path resolve(Path baseDir, String path) {
+    Path p = Path.of(path);
+    return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+  }
+}
