@@ -1,0 +1,634 @@
+/*
+ * k8s_wasm_guest.h - the guest helper for k8s-wasm modules (single header, C11).
+ *
+ * A k8s-wasm module is a WASI preview1 module exporting one function per use
+ * case: `authn`, `authz` or `validate` (no parameters, no result). On every call
+ * the host writes ONE JSON document to the module's stdin
+ *
+ *     {"request": <TokenReview | SubjectAccessReview | AdmissionReview>,
+ *      "settings": <the module's configured settings; may be missing or null>}
+ *
+ * and reads ALL of stdout as ONE JSON document:
+ *
+ *     {"response": <the answered review>}     or     {"error": "<message>"}
+ *
+ * This header provides exactly that, depending on nothing but wasi-libc:
+ * reading stdin, a small DOM JSON parser, lookups, a JSON writer, the two
+ * output envelopes and base64 (a mutator returns its `patch` base64-encoded).
+ *
+ * Build a module (a "reactor": it has no main):
+ *     clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-all \
+ *           -o my_module.wasm my_module.c
+ *
+ * Example (allows members of group "admins"):
+ *     #include "k8s_wasm_guest.h"
+ *     KW_EXPORT("authz") void authz(void) {
+ *         kw_input in;
+ *         kw_writer w;
+ *         if (kw_read_input(&in) != 0) { kw_output_error(in.error); return; }
+ *         int ok = kw_contains_str(kw_path(in.request, "spec.groups"), "admins");
+ *         kw_begin_response(&w);                      // writes {"response":
+ *         kw_obj_begin(&w);
+ *         kw_field_str(&w, "apiVersion", "authorization.k8s.io/v1");
+ *         kw_field_str(&w, "kind", "SubjectAccessReview");
+ *         kw_name(&w, "status");
+ *         kw_obj_begin(&w); kw_field_bool(&w, "allowed", ok); kw_obj_end(&w);
+ *         kw_obj_end(&w);
+ *         kw_end_response(&w);                        // writes } and sends it
+ *         kw_input_free(&in);
+ *     }
+ *
+ * Notes
+ * - Every function is `static inline`: just include the header.
+ * - Lookups and accessors accept NULL and then return NULL / the default, so
+ *   chains like kw_str(kw_path(in.request, "spec.user"), "") never crash.
+ * - Strings are decoded to UTF-8 and NUL-terminated; `len` is the real length
+ *   (a string may contain \u0000). \uXXXX escapes and surrogate pairs are
+ *   decoded; a lone surrogate becomes U+FFFD; malformed UTF-8 is rejected.
+ * - Numbers are parsed to a double (exact for integers up to 2^53). Every value
+ *   also keeps `raw`, its exact source text, and kw_put_value() copies that
+ *   text verbatim: re-emitted parts of the input keep their exact form. So the
+ *   parsed text must outlive the tree (kw_input takes care of it).
+ * - Duplicate object keys: kw_get() returns the LAST one (as Go does).
+ * - Writer errors (out of memory, nesting deeper than KW_MAX_DEPTH, unbalanced
+ *   begin/end) set `failed`; kw_end_response() then sends an error envelope.
+ * - The host normally creates a fresh instance per call, so freeing is
+ *   optional; kw_input_free() / kw_free() / kw_writer_free() exist anyway.
+ */
+#ifndef K8S_WASM_GUEST_H
+#define K8S_WASM_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef KW_MAX_DEPTH
+#define KW_MAX_DEPTH 128 /* maximum nesting of arrays/objects (parser and writer) */
+#endif
+
+/* Exports the function that follows under `name`, e.g. KW_EXPORT("validate"). */
+#define KW_EXPORT(name) __attribute__((export_name(name)))
+
+/* ===================================================================== DOM */
+typedef enum { KW_NULL, KW_BOOL, KW_NUMBER, KW_STRING, KW_ARRAY, KW_OBJECT } kw_type;
+
+typedef struct kw_value kw_value;
+struct kw_value {
+    kw_type type;
+    int boolean;     /* KW_BOOL: 0 or 1 */
+    double number;   /* KW_NUMBER */
+    char *str;       /* KW_STRING: decoded UTF-8, NUL-terminated */
+    size_t len;      /* KW_STRING: bytes in str; KW_ARRAY / KW_OBJECT: element count */
+    kw_value *items; /* KW_ARRAY: the elements; KW_OBJECT: the member values */
+    kw_value *keys;  /* KW_OBJECT: the member names (KW_STRING values) */
+    const char *raw; /* exact source text of the value (not NUL-terminated) */
+    size_t raw_len;
+    size_t cap_;     /* internal */
+};
+
+/* Appends s to the NUL-terminated string dst (capacity size), truncating. */
+static inline void kw_cat(char *dst, size_t size, const char *s) {
+    size_t n = strlen(dst);
+    while (s && *s && n + 1 < size) dst[n++] = *s++;
+    dst[n] = '\0';
+}
+
+/* Formats v in decimal into buf (21 bytes suffice) and returns buf. */
+static inline char *kw_fmt_int(char *buf, long long v) {
+    char tmp[20];
+    size_t n = 0, i = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) buf[i++] = '-';
+    while (n) buf[i++] = tmp[--n];
+    buf[i] = '\0';
+    return buf;
+}
+
+/* ================================================================== parser */
+typedef struct { const char *p, *start, *end, *err; } kw__parser;
+
+static inline int kw__fail(kw__parser *ps, const char *why) { if (!ps->err) ps->err = why; return -1; }
+static inline void kw__ws(kw__parser *ps) {
+    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r')) ps->p++;
+}
+
+/* Frees everything v owns and zeroes it (v itself is not freed). */
+static inline void kw__release(kw_value *v) {
+    size_t i;
+    for (i = 0; (v->type == KW_ARRAY || v->type == KW_OBJECT) && i < v->len; i++) {
+        kw__release(&v->items[i]);
+        if (v->keys) kw__release(&v->keys[i]);
+    }
+    free(v->items), free(v->keys), free(v->str);
+    memset(v, 0, sizeof *v);
+}
+
+/* Appends val (and key, for objects) to a container; -1 if out of memory. */
+static inline int kw__push(kw_value *c, const kw_value *key, const kw_value *val) {
+    if (c->len == c->cap_) {
+        size_t cap = c->cap_ ? c->cap_ * 2 : 4;
+        kw_value *p;
+        if (cap > SIZE_MAX / 2 / sizeof(kw_value)) return -1;
+        if (!(p = realloc(c->items, cap * sizeof *p))) return -1;
+        c->items = p;
+        if (key && !(p = realloc(c->keys, cap * sizeof *p))) return -1;
+        if (key) c->keys = p;
+        c->cap_ = cap;
+    }
+    c->items[c->len] = *val;
+    if (key) c->keys[c->len] = *key;
+    c->len++;
+    return 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (s < end), or 0 if malformed. */
+static inline size_t kw__utf8_len(const unsigned char *s, const unsigned char *end) {
+    uint32_t c = s[0], cp, min;
+    size_t n, i;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if ((size_t)(end - s) < n) return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    return (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) ? 0 : n;
+}
+
+static inline char *kw__put_utf8(char *o, uint32_t cp) {
+    if (cp < 0x80) { *o++ = (char)cp; return o; }
+    if (cp < 0x800) *o++ = (char)(0xC0 | (cp >> 6));
+    else {
+        if (cp < 0x10000) *o++ = (char)(0xE0 | (cp >> 12));
+        else { *o++ = (char)(0xF0 | (cp >> 18)); *o++ = (char)(0x80 | ((cp >> 12) & 0x3F)); }
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+    }
+    *o++ = (char)(0x80 | (cp & 0x3F));
+    return o;
+}
+static inline int kw__hex4(const unsigned char *s, uint32_t *out) {
+    uint32_t v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        unsigned c = s[i];
+        if (c >= '0' && c <= '9') v = v * 16 + (c - '0');
+        else if (c >= 'a' && c <= 'f') v = v * 16 + (c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v = v * 16 + (c - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static inline int kw__string(kw__parser *ps, kw_value *out) {
+    const unsigned char *c = (const unsigned char *)ps->p + 1, *q = c;
+    const unsigned char *end = (const unsigned char *)ps->end;
+    const char *why = NULL;
+    char *buf, *o;
+    /* find the closing quote; the decoded text is never longer than the source */
+    while (q < end && *q != '"') q += (*q == '\\' && end - q > 1) ? 2 : 1;
+    if (q >= end) return kw__fail(ps, "unterminated string");
+    if (!(buf = malloc((size_t)(q - c) + 1))) return kw__fail(ps, "out of memory");
+    for (o = buf; c < q && !why;) {
+        uint32_t cp = 0, lo = 0;
+        size_t n;
+        if (*c == '\\') {
+            switch (c[1]) {
+            case '"': case '\\': case '/': *o++ = (char)c[1]; break;
+            case 'b': *o++ = '\b'; break;  case 'f': *o++ = '\f'; break;
+            case 'n': *o++ = '\n'; break;  case 'r': *o++ = '\r'; break;
+            case 't': *o++ = '\t'; break;
+            case 'u':
+                if (q - c < 6 || kw__hex4(c + 2, &cp) != 0) { why = "invalid \\u escape"; continue; }
+                c += 6;
+                if (cp >= 0xD800 && cp <= 0xDBFF && q - c >= 6 && c[0] == '\\' && c[1] == 'u' &&
+                    kw__hex4(c + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    c += 6;
+                } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+                    cp = 0xFFFD; /* lone surrogate */
+                }
+                o = kw__put_utf8(o, cp);
+                continue;
+            default: why = "invalid escape in string"; continue;
+            }
+            c += 2;
+        } else if (*c < 0x20) {
+            why = "control character in string";
+        } else if ((n = kw__utf8_len(c, q)) == 0) {
+            why = "invalid UTF-8 in string";
+        } else {
+            memcpy(o, c, n);
+            o += n, c += n;
+        }
+    }
+    if (why) { ps->p = (const char *)c; free(buf); return kw__fail(ps, why); }
+    *o = '\0';
+    out->type = KW_STRING, out->str = buf, out->len = (size_t)(o - buf);
+    ps->p = (const char *)q + 1;
+    return 0;
+}
+
+static inline int kw__number(kw__parser *ps, kw_value *out) {
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = ps->p, *e = ps->end;
+    uint64_t m = 0;       /* up to 18 significant digits */
+    long ex = 0, ee = 0;  /* decimal exponent, both clamped to about +-1e6 */
+    int neg = 0, eneg = 0;
+    double v;
+#define KW__DIGIT (p < e && *p >= '0' && *p <= '9')
+    if (p < e && *p == '-') { neg = 1; p++; }
+    if (!KW__DIGIT) goto bad;
+    if (*p == '0') p++;
+    else for (; KW__DIGIT; p++) {
+        if (m < 100000000000000000ULL) m = m * 10 + (uint64_t)(*p - '0');
+        else if (ex < 1000000) ex++;
+    }
+    if (p < e && *p == '.') {
+        p++;
+        if (!KW__DIGIT) goto bad;
+        for (; KW__DIGIT; p++)
+            if (m < 100000000000000000ULL && ex > -1000000) { m = m * 10 + (uint64_t)(*p - '0'); ex--; }
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        if (!KW__DIGIT) goto bad;
+        for (; KW__DIGIT; p++) if (ee < 1000000) ee = ee * 10 + (*p - '0');
+    }
+#undef KW__DIGIT
+    ex += eneg ? -ee : ee;
+    v = (double)m;
+    for (; ex > 22 && v != 0 && v <= 1.7976931348623157e308; ex -= 22) v *= 1e22;
+    for (; ex < -22 && v != 0; ex += 22) v /= 1e22;
+    if (ex > 0 && ex <= 22) v *= p10[ex];
+    else if (ex < 0 && ex >= -22) v /= p10[-ex];
+    out->type = KW_NUMBER, out->number = neg ? -v : v;
+    ps->p = p;
+    return 0;
+bad:
+    ps->p = p;
+    return kw__fail(ps, "invalid number");
+}
+
+static inline int kw__value(kw__parser *ps, kw_value *out, int depth);
+
+static inline int kw__container(kw__parser *ps, kw_value *out, int depth, int is_obj) {
+    char close = is_obj ? '}' : ']';
+    if (depth >= KW_MAX_DEPTH) return kw__fail(ps, "nesting too deep");
+    out->type = is_obj ? KW_OBJECT : KW_ARRAY;
+    ps->p++;
+    kw__ws(ps);
+    if (ps->p < ps->end && *ps->p == close) { ps->p++; return 0; }
+    for (;;) {
+        kw_value key, val;
+        memset(&key, 0, sizeof key);
+        if (is_obj) {
+            kw__ws(ps);
+            if (ps->p >= ps->end || *ps->p != '"') return kw__fail(ps, "expected a string (object key)");
+            if (kw__string(ps, &key) != 0) return -1;
+            kw__ws(ps);
+            if (ps->p >= ps->end || *ps->p != ':') { kw__release(&key); return kw__fail(ps, "expected ':'"); }
+            ps->p++;
+        }
+        if (kw__value(ps, &val, depth + 1) != 0) { kw__release(&key); return -1; }
+        if (kw__push(out, is_obj ? &key : NULL, &val) != 0) {
+            kw__release(&key), kw__release(&val);
+            return kw__fail(ps, "out of memory");
+        }
+        kw__ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
+        if (ps->p < ps->end && *ps->p == close) { ps->p++; return 0; }
+        return kw__fail(ps, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static inline int kw__literal(kw__parser *ps, const char *word, size_t n) {
+    if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0) return kw__fail(ps, "invalid literal");
+    ps->p += n;
+    return 0;
+}
+
+/* Parses one value; on failure *out is left empty (nothing to free). */
+static inline int kw__value(kw__parser *ps, kw_value *out, int depth) {
+    const char *start;
+    int r;
+    memset(out, 0, sizeof *out);
+    kw__ws(ps);
+    if (ps->p >= ps->end) return kw__fail(ps, "unexpected end of input");
+    start = ps->p;
+    switch (*ps->p) {
+    case '{': r = kw__container(ps, out, depth, 1); break;
+    case '[': r = kw__container(ps, out, depth, 0); break;
+    case '"': r = kw__string(ps, out); break;
+    case 't': r = kw__literal(ps, "true", 4); out->type = KW_BOOL; out->boolean = 1; break;
+    case 'f': r = kw__literal(ps, "false", 5); out->type = KW_BOOL; break;
+    case 'n': r = kw__literal(ps, "null", 4); break;
+    default:
+        r = (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9')) ? kw__number(ps, out)
+                                                                : kw__fail(ps, "expected a JSON value");
+    }
+    if (r != 0) { kw__release(out); return -1; }
+    out->raw = start, out->raw_len = (size_t)(ps->p - start);
+    return 0;
+}
+
+/* Parses json[0..len) (one value, optional surrounding whitespace). Returns the
+ * tree (free with kw_free) or NULL with a message such as
+ * "invalid JSON at byte 7: expected ':'" in err (if err_size > 0). The tree
+ * points into json (see `raw`): keep json alive while using it. */
+static inline kw_value *kw_parse(const char *json, size_t len, char *err, size_t err_size) {
+    kw__parser ps;
+    kw_value *root = malloc(sizeof *root);
+    char num[21];
+    if (!json) { json = ""; len = 0; }
+    ps.p = ps.start = json, ps.end = json + len, ps.err = NULL;
+    if (!root) {
+        kw__fail(&ps, "out of memory");
+    } else if (kw__value(&ps, root, 0) == 0) {
+        kw__ws(&ps);
+        if (ps.p == ps.end) return root;
+        kw__release(root);
+        kw__fail(&ps, "unexpected data after the JSON value");
+    }
+    free(root);
+    if (err && err_size) {
+        err[0] = '\0';
+        kw_cat(err, err_size, "invalid JSON at byte ");
+        kw_cat(err, err_size, kw_fmt_int(num, (long long)(ps.p - ps.start)));
+        kw_cat(err, err_size, ": "), kw_cat(err, err_size, ps.err);
+    }
+    return NULL;
+}
+
+static inline void kw_free(kw_value *v) { if (v) kw__release(v), free(v); }
+
+/* ================================================================= lookups */
+static inline int kw_is(const kw_value *v, kw_type t) { return v && v->type == t; }
+/* True when v is missing (NULL) or JSON null. */
+static inline int kw_is_null(const kw_value *v) { return !v || v->type == KW_NULL; }
+static inline const char *kw_str(const kw_value *v, const char *def) { return kw_is(v, KW_STRING) ? v->str : def; }
+static inline int kw_bool(const kw_value *v, int def) { return kw_is(v, KW_BOOL) ? v->boolean : def; }
+static inline double kw_num(const kw_value *v, double def) { return kw_is(v, KW_NUMBER) ? v->number : def; }
+/* Number of elements of an array or members of an object; 0 otherwise. */
+static inline size_t kw_len(const kw_value *v) { return (kw_is(v, KW_ARRAY) || kw_is(v, KW_OBJECT)) ? v->len : 0; }
+/* Element i of an array, or the value of member i of an object. */
+static inline const kw_value *kw_at(const kw_value *v, size_t i) { return i < kw_len(v) ? &v->items[i] : NULL; }
+/* Name of member i of an object (v->keys[i] holds it as a string value). */
+static inline const char *kw_key_at(const kw_value *v, size_t i) { return i < kw_len(v) && v->keys ? v->keys[i].str : NULL; }
+/* True when v is a string equal to s. */
+static inline int kw_str_eq(const kw_value *v, const char *s) {
+    return kw_is(v, KW_STRING) && v->len == strlen(s) && memcmp(v->str, s, v->len) == 0;
+}
+/* True when v is an array containing the string s. */
+static inline int kw_contains_str(const kw_value *arr, const char *s) {
+    size_t i;
+    for (i = 0; kw_is(arr, KW_ARRAY) && i < arr->len; i++)
+        if (kw_str_eq(&arr->items[i], s)) return 1;
+    return 0;
+}
+
+static inline const kw_value *kw__getn(const kw_value *obj, const char *key, size_t n) {
+    size_t i;
+    if (!kw_is(obj, KW_OBJECT)) return NULL;
+    for (i = obj->len; i-- > 0;) /* the last duplicate wins */
+        if (obj->keys[i].len == n && memcmp(obj->keys[i].str, key, n) == 0) return &obj->items[i];
+    return NULL;
+}
+/* Member `key` of an object; NULL if obj is not an object or has no such key. */
+static inline const kw_value *kw_get(const kw_value *obj, const char *key) {
+    return kw__getn(obj, key, strlen(key));
+}
+
+/* Follows a dot-separated path: kw_path(root, "request.object.data"); a numeric
+ * segment indexes an array ("spec.groups.0"). NULL if any step is missing.
+ * For keys that contain dots (annotations...) use kw_get(). */
+static inline const kw_value *kw_path(const kw_value *v, const char *path) {
+    while (v && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path), i = 0, k;
+        if (v->type == KW_ARRAY) {
+            if (n == 0 || n > 9) return NULL;
+            for (k = 0; k < n; k++) {
+                if (path[k] < '0' || path[k] > '9') return NULL;
+                i = i * 10 + (size_t)(path[k] - '0');
+            }
+            v = kw_at(v, i);
+        } else {
+            v = kw__getn(v, path, n);
+        }
+        path += n + (dot != NULL);
+    }
+    return v;
+}
+
+/* ================================================================== writer */
+typedef struct {
+    char *buf;  /* the JSON text written so far (not NUL-terminated) */
+    size_t len, cap;
+    int failed; /* out of memory, too deep or unbalanced: the text is unusable */
+    int depth, after_name;
+    unsigned char first[KW_MAX_DEPTH + 1];
+} kw_writer;
+
+static inline void kw_writer_init(kw_writer *w) { memset(w, 0, sizeof *w); }
+static inline void kw_writer_free(kw_writer *w) { free(w->buf); kw_writer_init(w); }
+static inline void kw__emit(kw_writer *w, const char *s, size_t n) {
+    if (w->failed || n == 0) return;
+    if (n > w->cap - w->len) {
+        size_t cap = w->cap ? w->cap : 256;
+        char *p;
+        while (n > cap - w->len) {
+            if (cap > SIZE_MAX / 2) { w->failed = 1; return; }
+            cap *= 2;
+        }
+        if (!(p = realloc(w->buf, cap))) { w->failed = 1; return; }
+        w->buf = p, w->cap = cap;
+    }
+    memcpy(w->buf + w->len, s, n), w->len += n;
+}
+
+/* Writes the ',' needed before a value or member name. */
+static inline void kw__sep(kw_writer *w) {
+    if (w->after_name) w->after_name = 0;
+    else if (w->depth > 0) {
+        if (!w->first[w->depth]) kw__emit(w, ",", 1);
+        w->first[w->depth] = 0;
+    }
+}
+
+static inline void kw__open(kw_writer *w, const char *c) {
+    kw__sep(w);
+    if (w->depth >= KW_MAX_DEPTH) { w->failed = 1; return; }
+    kw__emit(w, c, 1), w->first[++w->depth] = 1;
+}
+static inline void kw__close(kw_writer *w, const char *c) {
+    if (w->depth <= 0 || w->after_name) { w->failed = 1; return; }
+    w->depth--, kw__emit(w, c, 1);
+}
+static inline void kw_obj_begin(kw_writer *w) { kw__open(w, "{"); }
+static inline void kw_obj_end(kw_writer *w) { kw__close(w, "}"); }
+static inline void kw_arr_begin(kw_writer *w) { kw__open(w, "["); }
+static inline void kw_arr_end(kw_writer *w) { kw__close(w, "]"); }
+
+/* A JSON string from n bytes of UTF-8 (quotes, backslashes, controls escaped). */
+static inline void kw_put_strn(kw_writer *w, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i, run = 0;
+    if (!s) { s = ""; n = 0; }
+    kw__sep(w), kw__emit(w, "\"", 1);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[6] = {'\\', 0, '0', '0', 0, 0};
+        size_t en = 2;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        kw__emit(w, s + run, i - run), run = i + 1;
+        switch (c) {
+        case '"': case '\\': esc[1] = (char)c; break;
+        case '\n': esc[1] = 'n'; break;  case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;  case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        default: esc[1] = 'u'; esc[4] = hex[c >> 4]; esc[5] = hex[c & 15]; en = 6;
+        }
+        kw__emit(w, esc, en);
+    }
+    kw__emit(w, s + run, n - run), kw__emit(w, "\"", 1);
+}
+
+static inline void kw_put_str(kw_writer *w, const char *s) { kw_put_strn(w, s, s ? strlen(s) : 0); }
+/* Splices already-serialised JSON text (must be exactly one valid value). */
+static inline void kw_put_raw(kw_writer *w, const char *json, size_t n) { kw__sep(w); kw__emit(w, json, n); }
+static inline void kw_put_null(kw_writer *w) { kw_put_raw(w, "null", 4); }
+static inline void kw_put_bool(kw_writer *w, int b) { kw_put_raw(w, b ? "true" : "false", b ? 4 : 5); }
+static inline void kw_put_int(kw_writer *w, long long v) { char b[21]; kw_put_raw(w, b, strlen(kw_fmt_int(b, v))); }
+/* Copies a parsed value verbatim (its exact source text); NULL writes null. */
+static inline void kw_put_value(kw_writer *w, const kw_value *v) {
+    if (v && v->raw) kw_put_raw(w, v->raw, v->raw_len); else kw_put_null(w);
+}
+
+/* A JSON string holding the standard base64 encoding (with padding) of data. */
+static inline void kw_put_base64(kw_writer *w, const void *data, size_t n) {
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *d = (const unsigned char *)data;
+    char chunk[256];
+    size_t i, k = 0;
+    kw__sep(w), kw__emit(w, "\"", 1);
+    for (i = 0; i < n; i += 3) {
+        uint32_t b = (uint32_t)d[i] << 16;
+        if (i + 1 < n) b |= (uint32_t)d[i + 1] << 8;
+        if (i + 2 < n) b |= d[i + 2];
+        chunk[k++] = tbl[b >> 18];
+        chunk[k++] = tbl[(b >> 12) & 63];
+        chunk[k++] = i + 1 < n ? tbl[(b >> 6) & 63] : '=';
+        chunk[k++] = i + 2 < n ? tbl[b & 63] : '=';
+        if (k == sizeof chunk) { kw__emit(w, chunk, k); k = 0; }
+    }
+    kw__emit(w, chunk, k), kw__emit(w, "\"", 1);
+}
+
+/* Member name inside an object; the member's value must be written next. */
+static inline void kw_namen(kw_writer *w, const char *name, size_t n) {
+    kw_put_strn(w, name, n), kw__emit(w, ":", 1), w->after_name = 1;
+}
+static inline void kw_name(kw_writer *w, const char *name) { kw_namen(w, name, strlen(name)); }
+static inline void kw_field_str(kw_writer *w, const char *name, const char *s) { kw_name(w, name); kw_put_str(w, s); }
+static inline void kw_field_bool(kw_writer *w, const char *name, int b) { kw_name(w, name); kw_put_bool(w, b); }
+static inline void kw_field_int(kw_writer *w, const char *name, long long v) { kw_name(w, name); kw_put_int(w, v); }
+static inline void kw_field_value(kw_writer *w, const char *name, const kw_value *v) { kw_name(w, name); kw_put_value(w, v); }
+
+/* ================================================================ envelope */
+/* Writes all n bytes to fd (1 = stdout, 2 = stderr). */
+static inline void kw_write_fd(int fd, const char *p, size_t n) {
+    ssize_t r;
+    while (n > 0 && (r = write(fd, p, n)) > 0) p += r, n -= (size_t)r;
+}
+
+/* Reads fd to its end; returns a malloc'ed, NUL-terminated buffer (NULL on error). */
+static inline char *kw_read_all(int fd, size_t *len) {
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap), *p;
+    while (buf) {
+        ssize_t r;
+        if (cap - n < 2) {
+            if (cap > SIZE_MAX / 2 || !(p = realloc(buf, cap * 2))) break;
+            buf = p, cap *= 2;
+        }
+        if ((r = read(fd, buf + n, cap - n - 1)) < 0) break;
+        if (r == 0) { buf[n] = '\0'; *len = n; return buf; }
+        n += (size_t)r;
+    }
+    free(buf);
+    return NULL;
+}
+
+/* Writes the failure envelope {"error": msg} to stdout. */
+static inline void kw_output_error(const char *msg) {
+    static const char oom[] = "{\"error\":\"out of memory\"}";
+    kw_writer w;
+    kw_writer_init(&w), kw_obj_begin(&w);
+    kw_field_str(&w, "error", msg && *msg ? msg : "unknown error");
+    kw_obj_end(&w);
+    if (w.failed) kw_write_fd(1, oom, sizeof oom - 1); else kw_write_fd(1, w.buf, w.len);
+    kw_writer_free(&w);
+}
+
+/* Starts the success envelope: initialises w and writes {"response":
+ * Then write exactly one value (the response object) and call kw_end_response. */
+static inline void kw_begin_response(kw_writer *w) { kw_writer_init(w), kw_obj_begin(w), kw_name(w, "response"); }
+
+/* Closes the envelope, writes it to stdout (or an error envelope if writing
+ * failed) and frees w. */
+static inline void kw_end_response(kw_writer *w) {
+    kw_obj_end(w);
+    if (w->failed || w->depth != 0)
+        kw_output_error("could not build the response (out of memory, nested too deep or unbalanced)");
+    else
+        kw_write_fd(1, w->buf, w->len);
+    kw_writer_free(w);
+}
+
+typedef struct {
+    char *data;               /* all of stdin, NUL-terminated */
+    size_t len;
+    kw_value *root;           /* the parsed envelope */
+    const kw_value *request;  /* envelope "request": always a JSON object */
+    const kw_value *settings; /* envelope "settings"; NULL when missing or null */
+    char error[224];          /* the reason when kw_read_input fails */
+} kw_input;
+
+static inline void kw_input_free(kw_input *in) {
+    kw_free(in->root), free(in->data);
+    in->root = NULL, in->data = NULL, in->request = in->settings = NULL;
+}
+/* Reads and parses the input envelope from stdin. Returns 0, or -1 with a
+ * readable reason in in->error (then nothing needs freeing); on -1 the module
+ * should answer kw_output_error(in->error) and return. */
+static inline int kw_read_input(kw_input *in) {
+    char why[160] = "";
+    memset(in, 0, sizeof *in);
+    if (!(in->data = kw_read_all(0, &in->len))) kw_cat(why, sizeof why, "could not read stdin");
+    else if (!(in->root = kw_parse(in->data, in->len, why, sizeof why))) { /* why is set */ }
+    else if (in->root->type != KW_OBJECT)
+        kw_cat(why, sizeof why, "expected a JSON object {\"request\": ..., \"settings\": ...}");
+    else if (kw_is_null(in->request = kw_get(in->root, "request")))
+        kw_cat(why, sizeof why, "\"request\" is missing or null");
+    else if (in->request->type != KW_OBJECT)
+        kw_cat(why, sizeof why, "\"request\" is not a JSON object");
+    if (why[0]) {
+        kw_input_free(in);
+        kw_cat(in->error, sizeof in->error, "invalid input envelope: "), kw_cat(in->error, sizeof in->error, why);
+        return -1;
+    }
+    in->settings = kw_get(in->root, "settings");
+    if (kw_is_null(in->settings)) in->settings = NULL;
+    return 0;
+}
+
+#endif /* K8S_WASM_GUEST_H */
