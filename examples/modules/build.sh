@@ -18,6 +18,8 @@
 #   hostile/src/*.c   -> hostile/*.wasm
 #   plus hostile/not_wasm.wasm (text) and hostile/truncated.wasm (40 bytes of
 #   magic_validator.wasm).
+#   kubewarden/src/*.c -> kubewarden/*.wasm  Kubewarden test policies, by
+#   kubewarden/build.sh (which also needs Node.js)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -71,3 +73,6 @@ done
 printf 'this is not a wasm module\n' >"$here/hostile/not_wasm.wasm"
 head -c 40 "$here/magic_validator.wasm" >"$here/hostile/truncated.wasm"
 echo "built hostile/not_wasm.wasm, hostile/truncated.wasm"
+
+# ---- Kubewarden test policies ---------------------------------------------
+"$here/kubewarden/build.sh"
