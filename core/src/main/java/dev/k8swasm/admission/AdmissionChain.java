@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * with {@link ReinvocationPolicy#IF_NEEDED}, once more when a later hook changed it); then the
  * matching validating hooks on the final object. The first denial wins. The response carries one
  * RFC 6902 JSONPatch from the original to the final object, the warnings of every hook in order and
- * their audit annotations with keys prefixed by the hook name.
+ * their audit annotations with keys prefixed by the hook name and a dot ({@code name.key}:
+ * kube-apiserver adds {@code webhook/} in front of each key and rejects a second slash).
  *
  * <p>A hook that fails is handled by its {@link FailurePolicy}: {@code Fail} denies with code 500
  * and a message naming the hook; {@code Ignore} skips it with a warning. {@link #admit} never
@@ -200,7 +201,7 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
         warnings.addAll(response.warnings());
       }
       if (response.auditAnnotations() != null) {
-        response.auditAnnotations().forEach((k, v) -> annotations.put(hook.name() + "/" + k, v));
+        response.auditAnnotations().forEach((k, v) -> annotations.put(hook.name() + "." + k, v));
       }
       if (!response.allowedOrFalse()) {
         denial = deny(hook, response.status());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionReview;
@@ -92,8 +93,12 @@ class ConformanceTest {
     if (expect.has("moduleError")) {
       checkModuleError(c, kind, engine, limits, expect.get("moduleError"));
     }
-    if (!expect.has("result") && !expect.has("absent") && !expect.has("patchOps")
-        && !expect.has("messageContains")) {
+    if (!expect.has("result")
+        && !expect.has("absent")
+        && !expect.has("falsy")
+        && !expect.has("patchOps")
+        && !expect.has("messageContains")
+        && !expect.has("warningContains")) {
       return;
     }
     PolicyConfig config = config(c, kind);
@@ -126,9 +131,21 @@ class ConformanceTest {
       assertThat(mismatches).as(context).isEmpty();
     }
     for (JsonNode path : expect.path("absent")) {
-      assertThat(at(result, path.asText()).isMissingNode())
+      JsonNode value = at(result, path.asText());
+      assertThat(value.isMissingNode() || value.isNull())
           .as(context + ": " + path.asText() + " must be absent")
           .isTrue();
+    }
+    for (JsonNode path : expect.path("falsy")) {
+      JsonNode value = at(result, path.asText());
+      assertThat(value.isMissingNode() || value.isNull() || value.equals(BooleanNode.FALSE))
+          .as(context + ": " + path.asText() + " must be missing, null or false")
+          .isTrue();
+    }
+    for (String text : strings(expect.get("warningContains"))) {
+      List<String> warnings = new ArrayList<>();
+      result.path("response").path("warnings").forEach(w -> warnings.add(w.asText()));
+      assertThat(warnings).as(context).anySatisfy(w -> assertThat(w).contains(text));
     }
     if (expect.has("patchOps")) {
       String patch = result.path("response").path("patch").asText(null);
@@ -147,7 +164,9 @@ class ConformanceTest {
                     + result.path("status").path("reason").asText();
             default -> result.path("response").path("status").path("message").asText();
           };
-      assertThat(message).as(context).contains(expect.get("messageContains").asText());
+      for (String text : strings(expect.get("messageContains"))) {
+        assertThat(message).as(context).contains(text);
+      }
     }
   }
 
@@ -198,6 +217,9 @@ class ConformanceTest {
     if (l.has("maxMemory")) {
       b.maxMemoryBytes(Quantities.parseBytes(l.get("maxMemory").asText()));
     }
+    if (l.has("maxRequest")) {
+      b.maxRequestBytes(Quantities.parseBytes(l.get("maxRequest").asText()));
+    }
     if (l.has("maxOutput")) {
       b.maxOutputBytes(Quantities.parseBytes(l.get("maxOutput").asText()));
     }
@@ -222,6 +244,20 @@ class ConformanceTest {
     ObjectNode root = Json.mapper().createObjectNode();
     root.putArray("modules").add(entry);
     return ConfigLoader.parse(root, MODULES, "conformance case " + c.path("name").asText());
+  }
+
+  static List<String> strings(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (node.isArray()) {
+      node.forEach(n -> out.add(n.asText()));
+    } else {
+      out.add(node.asText());
+    }
+    assertThat(out).as("expected texts").allSatisfy(t -> assertThat(t).isNotEmpty());
+    return out;
   }
 
   static JsonNode at(JsonNode root, String dotted) {
