@@ -63,8 +63,11 @@ public record AuthenticationResult(
     return new TokenReviewStatus(false, null, null, errorMessage(), null);
   }
 
-  /** {@code request} answered with this result, keeping its apiVersion and fields. */
+  /**
+   * {@code request} answered with this result, keeping its apiVersion and fields but not the token
+   * (the API server reads only the status; an answer must never carry the secret further).
+   */
   public TokenReview respondTo(TokenReview request) {
-    return request.withStatus(toStatus());
+    return request.withoutToken().withStatus(toStatus());
   }
 }

@@ -63,6 +63,20 @@ public record TokenReview(
     return new TokenReview(apiVersion, kind, metadata, spec, status, additionalProperties);
   }
 
+  /** A copy whose spec no longer holds the token (so answers can be printed and logged). */
+  public TokenReview withoutToken() {
+    if (spec == null || spec.token() == null) {
+      return this;
+    }
+    return new TokenReview(
+        apiVersion,
+        kind,
+        metadata,
+        new TokenReviewSpec(null, spec.audiences(), spec.additionalProperties()),
+        status,
+        additionalProperties);
+  }
+
   /** A copy with the given apiVersion. */
   public TokenReview withApiVersion(String apiVersion) {
     return new TokenReview(apiVersion, kind, metadata, spec, status, additionalProperties);
