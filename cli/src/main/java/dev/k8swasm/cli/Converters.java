@@ -1,0 +1,109 @@
+package dev.k8swasm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.config.ConfigLoader;
+import dev.k8swasm.config.Quantities;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.Engine;
+import dev.k8swasm.module.ModuleSpec;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * picocli converters for option values. A value that does not convert is a usage error (exit 2);
+ * picocli names the option, the message shows the accepted forms.
+ */
+final class Converters {
+  private Converters() {}
+
+  /** A positive Go-style duration: {@code 2s}, {@code 500ms}, {@code 1m30s}. */
+  static final class PositiveDuration implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration d;
+      try {
+        d = Quantities.parseDuration(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      if (d.isZero() || d.isNegative()) {
+        throw new TypeConversionException(
+            "invalid duration '" + value + "': must be more than zero (e.g. 2s, 500ms, 1m)");
+      }
+      return d;
+    }
+  }
+
+  /** A positive byte quantity: {@code 64Mi}, {@code 512Ki}, {@code 1G}, {@code 1048576}. */
+  static final class PositiveSize implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      long bytes;
+      try {
+        bytes = Quantities.parseBytes(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      if (bytes <= 0) {
+        throw new TypeConversionException(
+            "invalid size '" + value + "': must be more than zero (e.g. 64Mi, 512Ki, 1Gi)");
+      }
+      return bytes;
+    }
+  }
+
+  /** {@code compiler} or {@code interpreter}. */
+  static final class EngineName implements ITypeConverter<Engine> {
+    @Override
+    public Engine convert(String value) {
+      try {
+        return ConfigLoader.parseEngine(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** Completion candidates and help text for {@code --engine}. */
+  static final class EngineNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("compiler", "interpreter").iterator();
+    }
+  }
+
+  /** A module type: {@code wasi} or {@code kubewarden}. */
+  static final class ModuleType implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (value.equals(ModuleSpec.TYPE_WASI) || value.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+        return value;
+      }
+      throw new TypeConversionException(
+          "unknown module type '" + value + "' (use wasi or kubewarden)");
+    }
+  }
+
+  /** Completion candidates and help text for {@code --type}. */
+  static final class ModuleTypes implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of(ModuleSpec.TYPE_WASI, ModuleSpec.TYPE_KUBEWARDEN).iterator();
+    }
+  }
+
+  /** A JSON value given on the command line (YAML flow syntax is accepted too). */
+  static final class JsonValue implements ITypeConverter<JsonNode> {
+    @Override
+    public JsonNode convert(String value) {
+      try {
+        return Json.readTree(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(Errors.oneLine(e.getMessage()));
+      }
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.k8swasm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.RuleMatcher;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.ModuleSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code k8s-wasm run}: evaluates one request with one module or a configured chain and prints the
+ * answer.
+ */
+@Command(
+    name = "run",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Evaluates one request with a module (MODULE) or with the chain configured in a file"
+          + " (--config), and prints the answer as JSON.",
+      "",
+      "The kind of request is detected: a TokenReview is authenticated (the module exports"
+          + " 'authn'), a SubjectAccessReview authorized ('authz'), an AdmissionReview or a bare"
+          + " AdmissionRequest admitted ('validate'; the answer carries a base64 JSONPatch).",
+      ""
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  The request was evaluated: allowed, denied, not authenticated or no opinion.",
+      "     A module failure (trap, timeout, error, bad output) is part of the answer",
+      "     too: an error in the status, or for admission allowed:false with code 500.",
+      "  1  A failure, printed as one line 'error: ...': missing or invalid module,",
+      "     configuration or request, or a module that cannot evaluate the request's",
+      "     kind. With --fail-on-error also a module failure during evaluation (the",
+      "     answer is still printed).",
+      "  2  A usage error.",
+      "",
+      "Examples:",
+      "  k8s-wasm run magic_authenticator.wasm -r tokenreview.json",
+      "  k8s-wasm run policy.wasm --mutating --settings-json '{\"k\":\"v\"}' -r req.yaml",
+      "  k8s-wasm run --config admission.yaml -r admissionreview.json",
+      "  cat request.json | k8s-wasm run policy.wasm -r -"
+    })
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODULE",
+      description = "The module (.wasm) to run. Give either MODULE or --config.")
+  Path module;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Run the chain configured in FILE (YAML or JSON module list or AdmissionConfiguration)"
+              + " instead of one MODULE. Admission runs the whole chain: mutators, then"
+              + " validators.")
+  Path config;
+
+  @Mixin RequestOption request;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Settings settings;
+
+  /** The module's settings: inline or from a file. */
+  static final class Settings {
+    @Option(
+        names = "--settings-json",
+        paramLabel = "JSON",
+        converter = Converters.JsonValue.class,
+        description = "The module's settings as JSON.")
+    JsonNode json;
+
+    @Option(
+        names = "--settings-path",
+        paramLabel = "FILE",
+        description = "A file holding the module's settings, JSON or YAML.")
+    Path path;
+  }
+
+  @Option(
+      names = "--mutating",
+      description = "Admission: run the module as a mutating hook (it may patch the object).")
+  boolean mutating;
+
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      converter = Converters.ModuleType.class,
+      completionCandidates = Converters.ModuleTypes.class,
+      description = "The module type: ${COMPLETION-CANDIDATES} (default: wasi).")
+  String type;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "The module's name in messages (default: the file name without .wasm).")
+  String name;
+
+  @Mixin ExecutionOptions execution;
+
+  @Option(
+      names = "--fail-on-error",
+      description =
+          "Exit with 1 when a module fails during evaluation (trap, timeout, error, bad output),"
+              + " after printing the answer. Without it such failures are part of the answer and"
+              + " the exit code is 0.")
+  boolean failOnError;
+
+  @Mixin DebugOption debug;
+
+  /** Used by picocli. */
+  public RunCommand() {}
+
+  @Override
+  public Integer call() {
+    checkUsage();
+    Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
+    return errors.guard(() -> run(errors));
+  }
+
+  private int run(Errors errors) {
+    if (module != null) {
+      Deciders.checkModuleFile(module);
+    }
+    ReviewRequest review = request.read();
+    review.secret().ifPresent(errors::addSecret);
+    warnIfExempt(review);
+    LOG.debug(
+        "{}: {}{}",
+        review.source(),
+        review.kind().wireKind(),
+        review instanceof ReviewRequest.Admission a && a.bare() ? " (bare AdmissionRequest)" : "");
+    try (Decider decider =
+        module != null
+            ? Deciders.forModule(moduleSpec(), review.kind(), mutating)
+            : Deciders.forConfig(config, review.kind(), this::customize)) {
+      long start = System.nanoTime();
+      Decider.Outcome outcome = decider.decide(review);
+      LOG.debug(
+          "evaluated in {} us{}",
+          (System.nanoTime() - start) / 1000,
+          outcome.failure().map(f -> "; module failure: " + errors.redact(f)).orElse(""));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(JsonOutput.pretty(outcome.document()));
+      out.flush();
+      if (failOnError && outcome.failure().isPresent()) {
+        return errors.report(
+            "module evaluation failed: " + outcome.failure().get() + " (--fail-on-error)",
+            null,
+            true);
+      }
+      return 0;
+    }
+  }
+
+  /** Config mode: the command line's engine and limits override the configured ones. */
+  private ModuleSpec.Builder customize(ModuleSpec.Builder b) {
+    execution.apply(b);
+    if (debug.enabled()) {
+      b.debug(true);
+    }
+    return b;
+  }
+
+  private static void warnIfExempt(ReviewRequest review) {
+    if (review instanceof ReviewRequest.Admission a
+        && a.review().request() != null
+        && RuleMatcher.isExempt(a.review().request())) {
+      LOG.warn(
+          "{}: admissionregistration.k8s.io configuration objects are exempt from admission (as"
+              + " in Kubernetes): the request is allowed without asking any module",
+          review.source());
+    }
+  }
+
+  private ModuleSpec moduleSpec() {
+    String moduleName = name != null ? name : defaultName(module);
+    ModuleSpec.Builder b =
+        ModuleSpec.builder(moduleName)
+            .path(module)
+            .type(type != null ? type : ModuleSpec.TYPE_WASI)
+            .settings(settings())
+            .debug(debug.enabled());
+    return execution.apply(b).build();
+  }
+
+  private JsonNode settings() {
+    if (settings == null) {
+      return null;
+    }
+    if (settings.json != null) {
+      return settings.json;
+    }
+    byte[] bytes;
+    try {
+      bytes = java.nio.file.Files.readAllBytes(settings.path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CliException("settings file not found: " + settings.path, e);
+    } catch (java.io.IOException e) {
+      throw new CliException("cannot read settings " + settings.path + ": " + e.getMessage(), e);
+    }
+    try {
+      return Json.readTree(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("cannot parse settings " + settings.path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void checkUsage() {
+    if (module != null && config != null) {
+      throw new ParameterException(
+          spec.commandLine(), "Give either MODULE or --config FILE, not both");
+    }
+    if (module == null && config == null) {
+      throw new ParameterException(
+          spec.commandLine(), "Missing MODULE or --config FILE (give exactly one)");
+    }
+    if (config != null) {
+      List<String> singleOnly = new ArrayList<>();
+      if (settings != null) {
+        singleOnly.add(settings.json != null ? "--settings-json" : "--settings-path");
+      }
+      if (mutating) {
+        singleOnly.add("--mutating");
+      }
+      if (type != null) {
+        singleOnly.add("--type");
+      }
+      if (name != null) {
+        singleOnly.add("--name");
+      }
+      if (!singleOnly.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            String.join(", ", singleOnly)
+                + " only apply to a single MODULE; with --config they are set in the"
+                + " configuration file");
+      }
+    }
+    if (name != null && name.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--name must not be blank");
+    }
+  }
+
+  private static String defaultName(Path file) {
+    Path fileName = file.getFileName();
+    String n = fileName == null ? file.toString() : fileName.toString();
+    n = n.endsWith(".wasm") ? n.substring(0, n.length() - 5) : n;
+    return n.isBlank() ? "module" : n;
+  }
+}
