@@ -2,6 +2,7 @@ package dev.k8swasm.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -16,6 +17,10 @@ public final class JsonPatches {
           DiffFlags.OMIT_VALUE_ON_REMOVE,
           DiffFlags.OMIT_MOVE_OPERATION,
           DiffFlags.OMIT_COPY_OPERATION);
+
+  /** RFC 6902 4.2: removing a field that does not exist is an error (zjsonpatch allows it). */
+  private static final EnumSet<CompatibilityFlags> APPLY_FLAGS =
+      EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT);
 
   private JsonPatches() {}
 
@@ -41,7 +46,7 @@ public final class JsonPatches {
       throw new IllegalArgumentException("a JSONPatch must be a JSON array of operations");
     }
     try {
-      return JsonPatch.apply(patch, target);
+      return JsonPatch.apply(patch, target, APPLY_FLAGS);
     } catch (JsonPatchException | IllegalArgumentException e) {
       throw new IllegalArgumentException("JSONPatch does not apply: " + e.getMessage(), e);
     }

@@ -142,8 +142,15 @@ public final class Chains {
   private static AdmissionHook hook(
       PolicyModule m, ModuleConfig c, ChainOptions options, List<String> problems) {
     boolean mutating = c.mutating().or(() -> m.metadata().mutating()).orElse(false);
-    List<RuleWithOperations> rules =
-        c.rules().orElseGet(() -> m.metadata().rules().map(Chains::rules).orElse(List.of()));
+    List<RuleWithOperations> rules;
+    try {
+      rules = c.rules().orElseGet(() -> m.metadata().rules().map(Chains::rules).orElse(List.of()));
+    } catch (IllegalArgumentException e) {
+      // malformed rules in the module's own metadata: a problem to report, not a crash (which
+      // would also leave the modules loaded so far open)
+      problems.add(c.source() + ": the rules in the module's metadata: " + e.getMessage());
+      rules = List.of();
+    }
     if (rules.isEmpty()) {
       LOG.warn("admission module '{}' has no rules and will never be called", c.name());
     }
