@@ -179,6 +179,8 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
         }
       } catch (IllegalStateException e) {
         selectorProblem = Optional.of(e.getMessage());
+      } catch (RuntimeException e) {
+        selectorProblem = Optional.of("looking up the labels of its namespace failed: " + e);
       }
       if (selectorProblem.isPresent()) {
         return failed(hook, selectorProblem.get());
@@ -191,6 +193,8 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
         if (response == null) {
           return failed(hook, "it returned no response");
         }
+      } catch (PatchException e) {
+        return failedRegardlessOfPolicy(hook, e.detail() + " [" + e.reason() + "]");
       } catch (ModuleException e) {
         return failed(hook, e.detail() + " [" + e.reason() + "]");
       } catch (RuntimeException e) {
@@ -221,7 +225,9 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
       try {
         next = JsonPatches.apply(Json.mapper().readTree(patch), current);
       } catch (java.io.IOException | IllegalArgumentException e) {
-        return failed(hook, "its patch does not apply: " + e.getMessage());
+        // As in kube-apiserver, a patch that cannot be applied is an internal error whatever the
+        // failure policy: skipping it would silently admit an object the module meant to change.
+        return failedRegardlessOfPolicy(hook, "its patch does not apply: " + e.getMessage());
       }
       if (next.equals(current)) {
         return Step.UNCHANGED;
@@ -272,15 +278,22 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
     }
 
     private Step failed(AdmissionHook hook, String detail) {
-      if (hook.failurePolicy() == FailurePolicy.IGNORE) {
-        LOG.warn("admission module {} failed and is ignored: {}", hook.name(), detail);
-        warnings.add(
-            "module \""
-                + hook.name()
-                + "\" failed and was ignored (failurePolicy Ignore): "
-                + detail);
-        return Step.SKIPPED;
-      }
+      return hook.failurePolicy() == FailurePolicy.IGNORE
+          ? ignored(hook, detail)
+          : failedRegardlessOfPolicy(hook, detail);
+    }
+
+    private Step ignored(AdmissionHook hook, String detail) {
+      LOG.warn("admission module {} failed and is ignored: {}", hook.name(), detail);
+      warnings.add(
+          "module \""
+              + hook.name()
+              + "\" failed and was ignored (failurePolicy Ignore): "
+              + detail);
+      return Step.SKIPPED;
+    }
+
+    private Step failedRegardlessOfPolicy(AdmissionHook hook, String detail) {
       denial =
           new AdmissionResponse(
               request.uid(),

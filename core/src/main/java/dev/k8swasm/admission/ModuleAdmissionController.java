@@ -159,13 +159,13 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     try {
       parsed = Json.mapper().readTree(patch);
     } catch (java.io.IOException e) {
-      throw bad("patch is not valid JSON: " + e.getMessage());
+      throw badPatch("patch is not valid JSON: " + e.getMessage());
     }
     ArrayNode jsonPatch;
     switch (response.patchType()) {
       case AdmissionResponse.FULL -> {
         if (parsed == null || !parsed.isObject()) {
-          throw bad("a Full patch must be the complete object as a JSON object");
+          throw badPatch("a Full patch must be the complete object as a JSON object");
         }
         jsonPatch = JsonPatches.diff(object, parsed);
       }
@@ -173,7 +173,7 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
         try {
           JsonPatches.apply(parsed, object);
         } catch (IllegalArgumentException e) {
-          throw bad(e.getMessage());
+          throw badPatch(e.getMessage());
         }
         jsonPatch = (ArrayNode) parsed;
       }
@@ -181,6 +181,10 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
           throw bad("unsupported patchType '" + response.patchType() + "' (use JSONPatch or Full)");
     }
     return jsonPatch.isEmpty() ? null : Json.write(jsonPatch);
+  }
+
+  private ModuleException badPatch(String detail) {
+    return new PatchException(module.name(), detail);
   }
 
   private ModuleException bad(String detail) {

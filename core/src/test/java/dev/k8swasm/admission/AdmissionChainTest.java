@@ -369,7 +369,7 @@ class AdmissionChainTest {
   }
 
   @Test
-  void anIgnoredFailureDoesNotApplyItsPatch() {
+  void aPatchThatDoesNotApplyFailsEvenUnderIgnoreAsInKubernetes() {
     FakeModule badPatch =
         module("bad", Fixtures.jsonPatch("[{\"op\":\"remove\",\"path\":\"/nope\"}]"));
     AdmissionChain chain =
@@ -379,12 +379,11 @@ class AdmissionChainTest {
 
     AdmissionResponse response = admit(chain, create(CM));
 
-    assertThat(response.allowed()).isTrue();
+    assertThat(response.allowed()).isFalse();
     assertThat(response.patch()).isNull();
-    assertThat(response.warnings())
-        .singleElement()
-        .asString()
-        .contains("\"bad\"")
+    assertThat(response.status().code()).isEqualTo(500);
+    assertThat(response.status().message())
+        .startsWith("failed calling module \"bad\": ")
         .contains("does not apply");
   }
 
