@@ -58,8 +58,7 @@ class ConformanceTest {
       List<DynamicNode> cases = new ArrayList<>();
       for (String file : files) {
         JsonNode c = Json.readTree(resource(CORPUS + file));
-        cases.add(
-            DynamicTest.dynamicTest(c.path("name").asText(file), () -> run(c, engine)));
+        cases.add(DynamicTest.dynamicTest(c.path("name").asText(file), () -> run(c, engine)));
       }
       engines.add(DynamicContainer.dynamicContainer(engine.name().toLowerCase(), cases));
     }
@@ -68,7 +67,8 @@ class ConformanceTest {
 
   static List<String> index() throws IOException {
     List<String> files = new ArrayList<>();
-    for (String line : new String(resource(CORPUS + "index.txt"), StandardCharsets.UTF_8).split("\n")) {
+    for (String line :
+        new String(resource(CORPUS + "index.txt"), StandardCharsets.UTF_8).split("\n")) {
       if (!line.isBlank() && !line.startsWith("#")) {
         files.add(line.trim());
       }
@@ -151,7 +151,9 @@ class ConformanceTest {
       String patch = result.path("response").path("patch").asText(null);
       assertThat(patch).as(context + ": patch").isNotNull();
       JsonNode ops = Json.mapper().readTree(Base64.getDecoder().decode(patch));
-      assertThat(asSet((ArrayNode) ops)).as(context).isEqualTo(asSet((ArrayNode) expect.get("patchOps")));
+      assertThat(asSet((ArrayNode) ops))
+          .as(context)
+          .isEqualTo(asSet((ArrayNode) expect.get("patchOps")));
       assertThat(result.path("response").path("patchType").asText()).isEqualTo("JSONPatch");
     }
     if (expect.has("messageContains")) {
@@ -228,7 +230,8 @@ class ConformanceTest {
 
   static PolicyConfig config(JsonNode c, String kind) {
     if (c.has("config")) {
-      return ConfigLoader.parse(c.get("config"), MODULES, "conformance case " + c.path("name").asText());
+      return ConfigLoader.parse(
+          c.get("config"), MODULES, "conformance case " + c.path("name").asText());
     }
     String module = c.path("module").asText();
     ObjectNode entry = Json.mapper().createObjectNode();
@@ -239,7 +242,9 @@ class ConformanceTest {
     }
     if (kind.equals("AdmissionReview")) {
       entry.put("mutating", c.path("mutating").asBoolean(false));
-      entry.set("rules", Json.toTree(List.of(dev.k8swasm.admission.RuleWithOperations.ALL)));
+      entry.set(
+          "rules",
+          Json.mapper().valueToTree(List.of(dev.k8swasm.admission.RuleWithOperations.ALL)));
     }
     ObjectNode root = Json.mapper().createObjectNode();
     root.putArray("modules").add(entry);

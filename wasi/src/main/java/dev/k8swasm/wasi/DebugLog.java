@@ -1,0 +1,46 @@
+package dev.k8swasm.wasi;
+
+import dev.k8swasm.module.ReviewKind;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The debug log of one module, logger {@code dev.k8swasm.wasi.module.<name>}. Everything logged
+ * passes {@link dev.k8swasm.json.Redaction} first, so bearer tokens never reach the log. Stderr is
+ * logged at DEBUG always; input and output envelopes only when the module's {@code debug} is on.
+ */
+final class DebugLog {
+  private static final int LOGGED_CHARS = 64 * 1024;
+
+  private final Logger logger;
+  private final boolean envelopes;
+
+  DebugLog(String module, boolean envelopes) {
+    this.logger = LoggerFactory.getLogger("dev.k8swasm.wasi.module." + module);
+    this.envelopes = envelopes;
+  }
+
+  void input(ReviewKind kind, byte[] envelope) {
+    if (envelopes && logger.isDebugEnabled()) {
+      logger.debug("{} input: {}", kind.wireKind(), excerpt(envelope));
+    }
+  }
+
+  void output(ReviewKind kind, BoundedOutput stdout) {
+    if (envelopes && logger.isDebugEnabled()) {
+      logger.debug("{} output: {}", kind.wireKind(), excerpt(stdout.toByteArray()));
+    }
+  }
+
+  void stderr(ReviewKind kind, BoundedOutput stderr) {
+    if (stderr.size() > 0 && logger.isDebugEnabled()) {
+      logger.debug(
+          "{} stderr: {}", kind.wireKind(), Messages.excerpt(stderr.text(), Messages.STDERR_CHARS));
+    }
+  }
+
+  private static String excerpt(byte[] bytes) {
+    return Messages.excerpt(new String(bytes, StandardCharsets.UTF_8), LOGGED_CHARS);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.k8swasm.wasi;
+
+import dev.k8swasm.module.FailureReason;
+import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.module.ModuleSpec;
+
+/**
+ * Builds the {@link FailureReason#LOAD_FAILED} exceptions: what is wrong, where, and what to do.
+ */
+final class LoadFailures {
+  private LoadFailures() {}
+
+  /** {@code problem} names what is wrong; {@code remedy} says what to do about it. */
+  static ModuleException of(ModuleSpec spec, String problem, String remedy) {
+    return of(spec, problem, remedy, null);
+  }
+
+  static ModuleException of(ModuleSpec spec, String problem, String remedy, Throwable cause) {
+    return new ModuleException(
+        spec.name(),
+        FailureReason.LOAD_FAILED,
+        "cannot load " + spec.origin() + ": " + problem + ". " + remedy,
+        cause);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.k8swasm.wasi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.k8swasm.module.FailureReason;
+import dev.k8swasm.module.ModuleException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** How stdout becomes a response, or a failure that says what was wrong with it. */
+class ResponseReaderTest {
+
+  private static BoundedOutput output(String text) {
+    BoundedOutput out = new BoundedOutput("stdout", 1 << 20);
+    byte[] bytes = TestModules.utf8(text);
+    out.write(bytes, 0, bytes.length);
+    return out;
+  }
+
+  private static ModuleException failure(String stdout, String stderr) {
+    try {
+      ResponseReader.read("m", output(stdout), output(stderr));
+    } catch (ModuleException e) {
+      return e;
+    }
+    throw new AssertionError("no failure for " + stdout);
+  }
+
+  @Test
+  void returnsTheResponse() {
+    assertThat(
+            ResponseReader.read(
+                    "m", output(" \n{\"response\":{\"a\":1},\"error\":\"\",\"x\":2}\n"), output(""))
+                .path("a")
+                .asInt())
+        .isEqualTo(1);
+    assertThat(
+            ResponseReader.read("m", output("{\"response\":{},\"error\":null}"), output(""))
+                .isObject())
+        .isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''                                   | BAD_OUTPUT   | wrote nothing to stdout",
+        "not json                             | BAD_OUTPUT   | not one JSON document",
+        "{\"response\":{}} {\"response\":{}}  | BAD_OUTPUT   | not one JSON document",
+        "{\"response\":{}}garbage             | BAD_OUTPUT   | not one JSON document",
+        "[1]                                  | BAD_OUTPUT   | not a JSON object",
+        "{}                                   | BAD_OUTPUT   | neither a response nor an error",
+        "{\"response\":null}                  | BAD_OUTPUT   | neither a response nor an error",
+        "{\"response\":[1]}                   | BAD_OUTPUT   | response is a array",
+        "{\"error\":\"no settings\"}          | MODULE_ERROR | reported an error: no settings",
+        "{\"error\":{\"code\":7},\"response\":{}} | MODULE_ERROR | reported an error: {\"code\":7}",
+      })
+  void failsWithTheRightReason(String stdout, FailureReason reason, String detail) {
+    ModuleException e = failure(stdout, "");
+
+    assertThat(e.reason()).isEqualTo(reason);
+    assertThat(e.getMessage()).contains(detail);
+  }
+
+  @Test
+  void messagesQuoteAnEscapedRedactedExcerptOfStdoutAndStderr() {
+    String stdout = "line one\nBearer abcdefgh " + "y".repeat(500);
+    ModuleException e = failure(stdout, "warn: \"token\": \"s3cret\"\u0007");
+
+    assertThat(e.getMessage())
+        .contains("\"line one\\nBearer <redacted> yyy", "more characters)")
+        .contains("stderr: warn: \"token\": \"<redacted>\"\\u0007")
+        .doesNotContain("abcdefgh", "s3cret", "\n");
+  }
+}
