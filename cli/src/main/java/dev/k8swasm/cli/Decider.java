@@ -87,7 +87,10 @@ public final class Decider implements AutoCloseable {
           if (message == null && response != null && response.warnings() != null) {
             message = String.join("; ", response.warnings());
           }
-          JsonNode document = request.bare() ? Json.toTree(response) : Json.toTree(answered);
+          // Answer as a webhook does: the review without the request (or, for a bare
+          // AdmissionRequest, the AdmissionResponse alone, as kwctl prints it).
+          JsonNode document =
+              request.bare() ? Json.toTree(response) : Json.toTree(answered.withRequest(null));
           return outcome(document, message, failures);
         },
         resource,
