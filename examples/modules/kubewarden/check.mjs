@@ -293,6 +293,11 @@ const NAMESPACE_DEFAULT = {
   spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' },
 };
 
+// Text put in front of every host error message (--json mode may set it, e.g.
+// to Kubewarden's "Callback evaluation failure: ", so that a host adding it
+// can be compared verbatim).
+let hostErrorPrefix = '';
+
 // The host capabilities of the checks; every call is recorded in `calls`.
 function capabilities() {
   const calls = [];
@@ -316,7 +321,12 @@ function capabilities() {
     calls.push([`${binding}/${namespace}/${operation}`, text]);
     const fn = table[`${binding}/${namespace}/${operation}`];
     if (!fn) throw new HostError(`unknown binding/namespace/operation: ${binding}/${namespace}/${operation}`);
-    return fn(JSON.parse(text));
+    try {
+      return fn(JSON.parse(text));
+    } catch (e) {
+      if (e instanceof HostError && hostErrorPrefix) throw new HostError(hostErrorPrefix + e.message);
+      throw e;
+    }
   };
   return { hostCall, calls };
 }
@@ -623,9 +633,33 @@ async function main() {
   if (failed.length) process.exitCode = 1;
 }
 
+// --json: answers cases read from stdin with the reference hosts, for other
+// hosts' tests to compare with (k8s-wasm's kubewarden-compat tests do).
+//   stdin:  {"hostErrorPrefix": "...", "cases": [{"module": "policy_wasi.wasm",
+//            "operation": "validate" | "validate_settings" | ..., "payload": "<text>"}]}
+//   stdout: [{"response": <parsed JSON>, "calls": [[path, payload]]}
+//            | {"error": "<guest error or WASI stderr>", "calls": [...]}], one per case
+// Modules are looked up beside this script; policy_wasi*.wasm runs in WASI mode.
+async function jsonMode() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  hostErrorPrefix = input.hostErrorPrefix ?? '';
+  const loaded = new Map();
+  const results = [];
+  for (const { module, operation, payload } of input.cases) {
+    if (!loaded.has(module)) {
+      loaded.set(module, await (module.startsWith('policy_wasi') ? transports.wasi(module) : transports.wapc(module)));
+    }
+    results.push(await loaded.get(module).run(operation, payload));
+  }
+  process.stdout.write(JSON.stringify(results));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   // node:wasi is experimental in Node 20: keep its one-time warning out of the report
   process.removeAllListeners('warning');
   process.on('warning', (w) => { if (w.name !== 'ExperimentalWarning' || !w.message.includes('WASI')) console.warn(w); });
-  await main();
+  if (process.argv.includes('--json')) await jsonMode();
+  else await main();
 }

@@ -13,29 +13,35 @@
  *     {"response": <the answered review>}     or     {"error": "<message>"}
  *
  * This header provides exactly that, depending on nothing but wasi-libc:
- * reading stdin, a small DOM JSON parser, lookups, a JSON writer, the two
- * output envelopes and base64 (a mutator returns its `patch` base64-encoded).
+ * reading stdin, a small DOM JSON parser, lookups, a JSON writer, the output
+ * envelopes, one-call answers for each kind of review (kw_authn_answer,
+ * kw_authz_answer, kw_admission_allow / _deny / _mutate), editing an object
+ * member in place (kw_put_object_set) and base64 (a mutator returns its
+ * `patch` base64-encoded).
  *
  * Build a module (a "reactor": it has no main):
  *     clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-all \
  *           -o my_module.wasm my_module.c
  *
- * Example (allows members of group "admins"):
+ * Example (allows members of group "admins", no opinion otherwise):
  *     #include "k8s_wasm_guest.h"
  *     KW_EXPORT("authz") void authz(void) {
  *         kw_input in;
- *         kw_writer w;
- *         if (kw_read_input(&in) != 0) { kw_output_error(in.error); return; }
+ *         if (!kw_read_input_or_answer(&in)) return;   // answered {"error": ...}
  *         int ok = kw_contains_str(kw_path(in.request, "spec.groups"), "admins");
- *         kw_begin_response(&w);                      // writes {"response":
- *         kw_obj_begin(&w);
- *         kw_field_str(&w, "apiVersion", "authorization.k8s.io/v1");
- *         kw_field_str(&w, "kind", "SubjectAccessReview");
- *         kw_name(&w, "status");
- *         kw_obj_begin(&w); kw_field_bool(&w, "allowed", ok); kw_obj_end(&w);
- *         kw_obj_end(&w);
- *         kw_end_response(&w);                        // writes } and sends it
+ *         kw_authz_answer(in.request, ok, 0, ok ? "admins may do anything" : NULL);
  *         kw_input_free(&in);
+ *     }
+ *
+ * Example (denies Pods without the label "team"):
+ *     KW_EXPORT("validate") void validate(void) {
+ *         kw_admission a;
+ *         if (!kw_admission_read(&a)) return;          // answered {"error": ...}
+ *         if (a.object && !kw_get(kw_path(a.object, "metadata.labels"), "team"))
+ *             kw_admission_deny(&a, 403, "every Pod needs a team label");
+ *         else
+ *             kw_admission_allow(&a);
+ *         kw_admission_free(&a);
  *     }
  *
  * Notes
@@ -629,6 +635,207 @@ static inline int kw_read_input(kw_input *in) {
     in->settings = kw_get(in->root, "settings");
     if (kw_is_null(in->settings)) in->settings = NULL;
     return 0;
+}
+
+/* Reads the input envelope; on failure answers {"error": ...} itself. Returns 1
+ * when the input is usable, 0 when the module should just return:
+ *     kw_input in;
+ *     if (!kw_read_input_or_answer(&in)) return;                              */
+static inline int kw_read_input_or_answer(kw_input *in) {
+    if (kw_read_input(in) == 0) return 1;
+    kw_output_error(in->error);
+    return 0;
+}
+
+/* ========================================================== review answers
+ * One call per answer: each writes the whole output envelope, echoing what the
+ * host checks (the request's apiVersion and kind, the admission uid). */
+
+/* A user, for kw_authn_answer. groups is a NULL-terminated list (or NULL). */
+typedef struct {
+    const char *username;
+    const char *uid;            /* NULL: none */
+    const char *const *groups;  /* NULL: none */
+} kw_user;
+
+/* Answers a TokenReview (review = in.request): authenticated as *user, or not
+ * authenticated when user is NULL. Echoes apiVersion, kind and spec. */
+static inline void kw_authn_answer(const kw_value *review, const kw_user *user) {
+    kw_writer w;
+    const kw_value *spec = kw_get(review, "spec");
+    kw_begin_response(&w);
+    kw_obj_begin(&w);
+    kw_field_str(&w, "apiVersion", kw_str(kw_get(review, "apiVersion"), "authentication.k8s.io/v1"));
+    kw_field_str(&w, "kind", kw_str(kw_get(review, "kind"), "TokenReview"));
+    if (spec) kw_field_value(&w, "spec", spec);
+    kw_name(&w, "status");
+    kw_obj_begin(&w);
+    kw_field_bool(&w, "authenticated", user != NULL);
+    if (user) {
+        kw_name(&w, "user");
+        kw_obj_begin(&w);
+        kw_field_str(&w, "username", user->username);
+        if (user->uid) kw_field_str(&w, "uid", user->uid);
+        if (user->groups) {
+            const char *const *g;
+            kw_name(&w, "groups");
+            kw_arr_begin(&w);
+            for (g = user->groups; *g; g++) kw_put_str(&w, *g);
+            kw_arr_end(&w);
+        }
+        kw_obj_end(&w);
+    }
+    kw_obj_end(&w); /* status */
+    kw_obj_end(&w); /* TokenReview */
+    kw_end_response(&w);
+}
+
+/* Answers a SubjectAccessReview (review = in.request): allowed, denied, or
+ * neither (no opinion: the next authorizer decides), with an optional reason.
+ * Echoes apiVersion (v1 or v1beta1), kind and spec. */
+static inline void kw_authz_answer(const kw_value *review, int allowed, int denied, const char *reason) {
+    kw_writer w;
+    const kw_value *spec = kw_get(review, "spec");
+    kw_begin_response(&w);
+    kw_obj_begin(&w);
+    kw_field_str(&w, "apiVersion", kw_str(kw_get(review, "apiVersion"), "authorization.k8s.io/v1"));
+    kw_field_str(&w, "kind", kw_str(kw_get(review, "kind"), "SubjectAccessReview"));
+    if (spec) kw_field_value(&w, "spec", spec);
+    kw_name(&w, "status");
+    kw_obj_begin(&w);
+    kw_field_bool(&w, "allowed", allowed);
+    if (denied) kw_field_bool(&w, "denied", 1);
+    if (reason && *reason) kw_field_str(&w, "reason", reason);
+    kw_obj_end(&w); /* status */
+    kw_obj_end(&w); /* SubjectAccessReview */
+    kw_end_response(&w);
+}
+
+/* An AdmissionReview input, read by kw_admission_read. */
+typedef struct {
+    kw_input in;
+    const kw_value *request;    /* the AdmissionRequest (review.request): an object */
+    const kw_value *uid;        /* request.uid: a string */
+    const kw_value *object;     /* request.object: an object, or NULL (DELETE, CONNECT) */
+    const kw_value *old_object; /* request.oldObject if it is an object, else NULL */
+    const kw_value *settings;   /* the module's settings, or NULL */
+    const char *operation;      /* CREATE, UPDATE, DELETE, CONNECT ("" if missing) */
+} kw_admission;
+
+static inline void kw_admission_free(kw_admission *a) { kw_input_free(&a->in); }
+
+/* Reads an AdmissionReview: the envelope, request, uid and objects. On failure
+ * answers {"error": ...} itself and returns 0; the module then just returns:
+ *     kw_admission a;
+ *     if (!kw_admission_read(&a)) return;                                     */
+static inline int kw_admission_read(kw_admission *a) {
+    const char *problem = NULL;
+    memset(a, 0, sizeof *a);
+    if (!kw_read_input_or_answer(&a->in)) return 0;
+    a->request = kw_get(a->in.request, "request");
+    a->uid = kw_get(a->request, "uid");
+    a->object = kw_get(a->request, "object");
+    a->old_object = kw_get(a->request, "oldObject");
+    a->settings = a->in.settings;
+    a->operation = kw_str(kw_get(a->request, "operation"), "");
+    if (!kw_is(a->request, KW_OBJECT)) problem = "the AdmissionReview has no \"request\"";
+    else if (!kw_is(a->uid, KW_STRING)) problem = "the AdmissionReview request has no \"uid\"";
+    else if (!kw_is_null(a->object) && !kw_is(a->object, KW_OBJECT)) problem = "request.object is not a JSON object";
+    if (problem) {
+        kw_output_error(problem);
+        kw_admission_free(a);
+        return 0;
+    }
+    if (kw_is_null(a->object)) a->object = NULL;
+    if (!kw_is(a->old_object, KW_OBJECT)) a->old_object = NULL;
+    return 1;
+}
+
+/* Starts an admission answer: the envelope, the review and the response up to
+ * "allowed". Add more response members with w (status, warnings,
+ * auditAnnotations, patchType + patch), then call kw_admission_end(w). */
+static inline void kw_admission_begin(const kw_admission *a, kw_writer *w, int allowed) {
+    kw_begin_response(w);
+    kw_obj_begin(w);
+    kw_field_str(w, "apiVersion", "admission.k8s.io/v1");
+    kw_field_str(w, "kind", "AdmissionReview");
+    kw_name(w, "response");
+    kw_obj_begin(w);
+    kw_field_value(w, "uid", a->uid);
+    kw_field_bool(w, "allowed", allowed);
+}
+
+/* Closes what kw_admission_begin opened and sends the answer. */
+static inline void kw_admission_end(kw_writer *w) {
+    kw_obj_end(w); /* response */
+    kw_obj_end(w); /* AdmissionReview */
+    kw_end_response(w);
+}
+
+/* Admits the request unchanged. */
+static inline void kw_admission_allow(const kw_admission *a) {
+    kw_writer w;
+    kw_admission_begin(a, &w, 1);
+    kw_admission_end(&w);
+}
+
+/* Denies the request with an HTTP code (e.g. 403; 0: none) and a message. */
+static inline void kw_admission_deny(const kw_admission *a, int code, const char *message) {
+    kw_writer w;
+    kw_admission_begin(a, &w, 0);
+    kw_name(&w, "status");
+    kw_obj_begin(&w);
+    if (message) kw_field_str(&w, "message", message);
+    if (code) kw_field_int(&w, "code", code);
+    kw_obj_end(&w);
+    kw_admission_end(&w);
+}
+
+/* Admits the request changed to the complete object written in `object` (a
+ * "Full" patch; the host turns it into a JSONPatch). An unusable writer (out of
+ * memory) becomes an error answer. */
+static inline void kw_admission_mutate(const kw_admission *a, const kw_writer *object) {
+    kw_writer w;
+    if (object->failed || object->depth != 0 || object->len == 0) {
+        kw_output_error("out of memory while building the patch");
+        return;
+    }
+    kw_admission_begin(a, &w, 1);
+    kw_field_str(&w, "patchType", "Full");
+    kw_name(&w, "patch");
+    kw_put_base64(&w, object->buf, object->len);
+    kw_admission_end(&w);
+}
+
+/* ====================================================== editing an object */
+/* Writes what member `key` becomes; `old` is its current value, or NULL. */
+typedef void (*kw_put_member_fn)(kw_writer *w, const kw_value *old, void *ctx);
+
+/* Writes `object` (anything but an object, such as NULL or JSON null, counts as {}) with member `key`
+ * set to what `put` writes: in place of the existing member (its last
+ * occurrence, as kw_get sees it; other occurrences are dropped) or appended.
+ * Every other member is copied verbatim (kw_put_value). */
+static inline void kw_put_object_set(kw_writer *w, const kw_value *object, const char *key,
+                                     kw_put_member_fn put, void *ctx) {
+    const kw_value *old = kw_get(object, key);
+    size_t i, n = kw_is(object, KW_OBJECT) ? object->len : 0;
+    kw_obj_begin(w);
+    for (i = 0; i < n; i++) {
+        const kw_value *name = &object->keys[i];
+        if (kw_str_eq(name, key)) {
+            if (&object->items[i] != old) continue; /* an earlier duplicate */
+            kw_name(w, key);
+            put(w, old, ctx);
+            continue;
+        }
+        kw_namen(w, name->str, name->len);
+        kw_put_value(w, &object->items[i]);
+    }
+    if (!old) {
+        kw_name(w, key);
+        put(w, NULL, ctx);
+    }
+    kw_obj_end(w);
 }
 
 #endif /* K8S_WASM_GUEST_H */

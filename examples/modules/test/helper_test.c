@@ -131,6 +131,183 @@ static void fuzz(const char *const *seeds, size_t nseeds, int rounds) {
     }
 }
 
+
+/* ---------------------------------------------------------------- answers */
+/* Runs fn with stdin = `input` and stdout captured; returns what it wrote
+ * (malloc'ed, NUL-terminated). */
+static char *run_module(void (*fn)(void), const char *input) {
+    int in[2], out[2], saved_in = dup(0), saved_out = dup(1);
+    char *buf = malloc(1 << 16);
+    size_t n = 0;
+    ssize_t r;
+    CHECK(buf && pipe(in) == 0 && pipe(out) == 0);
+    kw_write_fd(in[1], input, strlen(input));
+    close(in[1]);
+    dup2(in[0], 0), dup2(out[1], 1);
+    close(in[0]), close(out[1]);
+    fn();
+    dup2(saved_in, 0), dup2(saved_out, 1);
+    close(saved_in), close(saved_out);
+    while ((r = read(out[0], buf + n, (1 << 16) - 1 - n)) > 0) n += (size_t)r;
+    close(out[0]);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void expect_output(void (*fn)(void), const char *input, const char *want) {
+    char *got = run_module(fn, input);
+    CHECK(strcmp(got, want) == 0);
+    if (strcmp(got, want) != 0) fprintf(stderr, "  input:  %s\n  output: %s\n  wanted: %s\n", input, got, want);
+    free(got);
+}
+
+static const char *const test_groups[] = {"g1", "g2", NULL};
+static void authn_yes(void) {
+    static const kw_user u = {"u", "7", test_groups};
+    kw_input in;
+    if (!kw_read_input_or_answer(&in)) return;
+    kw_authn_answer(in.request, &u);
+    kw_input_free(&in);
+}
+static void authn_bare_user(void) {
+    static const kw_user u = {"u", NULL, NULL};
+    kw_input in;
+    if (!kw_read_input_or_answer(&in)) return;
+    kw_authn_answer(in.request, &u);
+    kw_input_free(&in);
+}
+static void authn_no(void) {
+    kw_input in;
+    if (!kw_read_input_or_answer(&in)) return;
+    kw_authn_answer(in.request, NULL);
+    kw_input_free(&in);
+}
+static void authz_deny(void) {
+    kw_input in;
+    if (!kw_read_input_or_answer(&in)) return;
+    kw_authz_answer(in.request, 0, 1, "nope");
+    kw_input_free(&in);
+}
+static void authz_no_opinion(void) {
+    kw_input in;
+    if (!kw_read_input_or_answer(&in)) return;
+    kw_authz_answer(in.request, 0, 0, "");
+    kw_input_free(&in);
+}
+static void admission_allow(void) {
+    kw_admission a;
+    if (!kw_admission_read(&a)) return;
+    CHECK(a.object == NULL || kw_is(a.object, KW_OBJECT));
+    kw_admission_allow(&a);
+    kw_admission_free(&a);
+}
+static void admission_deny(void) {
+    kw_admission a;
+    if (!kw_admission_read(&a)) return;
+    kw_admission_deny(&a, 0, "why");
+    kw_admission_free(&a);
+}
+static void admission_details(void) {
+    kw_admission a;
+    kw_writer w;
+    if (!kw_admission_read(&a)) return;
+    kw_admission_begin(&a, &w, 1);
+    kw_name(&w, "warnings");
+    kw_arr_begin(&w);
+    kw_put_str(&w, a.operation);
+    kw_put_str(&w, kw_str(kw_get(a.settings, "s"), "-"));
+    kw_put_str(&w, kw_str(kw_path(a.old_object, "metadata.name"), "-"));
+    kw_arr_end(&w);
+    kw_admission_end(&w);
+    kw_admission_free(&a);
+}
+static void put_x(kw_writer *w, const kw_value *old, void *ctx) {
+    kw_put_str(w, old ? "was-set" : (const char *)ctx);
+}
+static void admission_mutate(void) {
+    kw_admission a;
+    kw_writer o;
+    if (!kw_admission_read(&a)) return;
+    kw_writer_init(&o);
+    kw_put_object_set(&o, a.object, "x", put_x, "new");
+    kw_admission_mutate(&a, &o);
+    kw_writer_free(&o);
+    kw_admission_free(&a);
+}
+static void admission_mutate_broken(void) {
+    kw_admission a;
+    kw_writer o;
+    if (!kw_admission_read(&a)) return;
+    kw_writer_init(&o);
+    kw_obj_begin(&o); /* unbalanced */
+    kw_admission_mutate(&a, &o);
+    kw_writer_free(&o);
+    kw_admission_free(&a);
+}
+
+/* kw_put_object_set on `json` (NULL: no object) */
+static void expect_set(const char *json, const char *want) {
+    kw_value *v = json ? parse(json) : NULL;
+    kw_writer w;
+    kw_writer_init(&w);
+    kw_put_object_set(&w, v, "x", put_x, "new");
+    CHECK(!w.failed && w.len == strlen(want) && memcmp(w.buf, want, w.len) == 0);
+    if (w.failed || w.len != strlen(want) || memcmp(w.buf, want, w.len) != 0)
+        fprintf(stderr, "  set x in %s -> %.*s (wanted %s)\n", json ? json : "NULL", (int)w.len, w.buf ? w.buf : "", want);
+    kw_writer_free(&w);
+    kw_free(v);
+}
+
+static void test_answers(void) {
+    const char *tr = "{\"request\":{\"apiVersion\":\"authentication.k8s.io/v1beta1\",\"kind\":\"TokenReview\",\"spec\":{ \"token\" : \"t\" }}}";
+    expect_output(authn_yes, tr,
+        "{\"response\":{\"apiVersion\":\"authentication.k8s.io/v1beta1\",\"kind\":\"TokenReview\",\"spec\":{ \"token\" : \"t\" },"
+        "\"status\":{\"authenticated\":true,\"user\":{\"username\":\"u\",\"uid\":\"7\",\"groups\":[\"g1\",\"g2\"]}}}}");
+    expect_output(authn_bare_user, "{\"request\":{}}",
+        "{\"response\":{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\","
+        "\"status\":{\"authenticated\":true,\"user\":{\"username\":\"u\"}}}}");
+    expect_output(authn_no, tr,
+        "{\"response\":{\"apiVersion\":\"authentication.k8s.io/v1beta1\",\"kind\":\"TokenReview\",\"spec\":{ \"token\" : \"t\" },"
+        "\"status\":{\"authenticated\":false}}}");
+    expect_output(authn_no, "[]", "{\"error\":\"invalid input envelope: expected a JSON object {\\\"request\\\": ..., \\\"settings\\\": ...}\"}");
+
+    expect_output(authz_deny, "{\"request\":{\"spec\":{\"user\":\"u\"}}}",
+        "{\"response\":{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"spec\":{\"user\":\"u\"},"
+        "\"status\":{\"allowed\":false,\"denied\":true,\"reason\":\"nope\"}}}");
+    expect_output(authz_no_opinion, "{\"request\":{\"apiVersion\":\"authorization.k8s.io/v1beta1\",\"kind\":\"SubjectAccessReview\"}}",
+        "{\"response\":{\"apiVersion\":\"authorization.k8s.io/v1beta1\",\"kind\":\"SubjectAccessReview\",\"status\":{\"allowed\":false}}}");
+
+    const char *ar = "{\"request\":{\"request\":{\"uid\":\"u-1\",\"operation\":\"UPDATE\",\"object\":{\"a\":1},"
+                     "\"oldObject\":{\"metadata\":{\"name\":\"old\"}}}},\"settings\":{\"s\":\"v\"}}";
+    expect_output(admission_allow, ar,
+        "{\"response\":{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"u-1\",\"allowed\":true}}}");
+    expect_output(admission_allow, "{\"request\":{\"request\":{\"uid\":\"u-2\",\"object\":null,\"oldObject\":7}}}",
+        "{\"response\":{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"u-2\",\"allowed\":true}}}");
+    expect_output(admission_deny, ar,
+        "{\"response\":{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"u-1\",\"allowed\":false,"
+        "\"status\":{\"message\":\"why\"}}}}");
+    expect_output(admission_details, ar,
+        "{\"response\":{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"u-1\",\"allowed\":true,"
+        "\"warnings\":[\"UPDATE\",\"v\",\"old\"]}}}");
+    /* {"a":1,"x":"new"} */
+    expect_output(admission_mutate, ar,
+        "{\"response\":{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"u-1\",\"allowed\":true,"
+        "\"patchType\":\"Full\",\"patch\":\"eyJhIjoxLCJ4IjoibmV3In0=\"}}}");
+    expect_output(admission_mutate_broken, ar, "{\"error\":\"out of memory while building the patch\"}");
+    expect_output(admission_allow, "{\"request\":{}}", "{\"error\":\"the AdmissionReview has no \\\"request\\\"\"}");
+    expect_output(admission_allow, "{\"request\":{\"request\":{\"uid\":1}}}", "{\"error\":\"the AdmissionReview request has no \\\"uid\\\"\"}");
+    expect_output(admission_allow, "{\"request\":{\"request\":{\"uid\":\"u\",\"object\":[]}}}", "{\"error\":\"request.object is not a JSON object\"}");
+    expect_output(admission_allow, "{\"request\":", "{\"error\":\"invalid input envelope: invalid JSON at byte 11: unexpected end of input\"}");
+
+    expect_set(NULL, "{\"x\":\"new\"}");
+    expect_set("null", "{\"x\":\"new\"}");
+    expect_set("[1,2]", "{\"x\":\"new\"}");
+    expect_set("{}", "{\"x\":\"new\"}");
+    expect_set("{ \"a\" : [1, 2.50] , \"b\":\"\\u00e9\"}", "{\"a\":[1, 2.50],\"b\":\"\\u00e9\",\"x\":\"new\"}");
+    expect_set("{\"x\":1,\"a\":2}", "{\"x\":\"was-set\",\"a\":2}");
+    expect_set("{\"x\":1,\"a\":2,\"x\":3}", "{\"a\":2,\"x\":\"was-set\"}");
+}
+
 int main(void) {
     kw_value *v;
     kw_writer w;
@@ -286,6 +463,8 @@ int main(void) {
         }
         fuzz(seeds, sizeof seeds / sizeof seeds[0], 300000);
     }
+
+    test_answers();
 
     if (failures) { fprintf(stderr, "%d check(s) FAILED\n", failures); return 1; }
     printf("helper_test: all checks passed\n");

@@ -26,7 +26,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "Kubernetes authentication, authorization and admission decided by WebAssembly modules.",
       ""
     },
-    subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ServeCommand.class,
+      InspectCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  The request was evaluated (allowed, denied, not authenticated, no opinion).",

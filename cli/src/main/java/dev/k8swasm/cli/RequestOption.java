@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 public final class RequestOption {
 
   @Option(
-      names = {"-r", "--request"},
+      names = {"-r", "--request", "--request-path"},
       paramLabel = "FILE",
       required = true,
       description = {

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
       "The kind of request is detected: a TokenReview is authenticated (the module exports"
           + " 'authn'), a SubjectAccessReview authorized ('authz'), an AdmissionReview or a bare"
           + " AdmissionRequest admitted ('validate'; the answer carries a base64 JSONPatch).",
+      "",
+      "Kubewarden policies (type detected from their metadata or exports, or --type kubewarden)"
+          + " run as 'kwctl run' runs them: the AdmissionResponse is printed on one line.",
       ""
     },
     footerHeading = "%nExit codes:%n",
@@ -54,6 +58,8 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm run magic_authenticator.wasm -r tokenreview.json",
       "  k8s-wasm run policy.wasm --mutating --settings-json '{\"k\":\"v\"}' -r req.yaml",
       "  k8s-wasm run --config admission.yaml -r admissionreview.json",
+      "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability net/*"
+          + " --replay-host-capabilities-interactions session.yml",
       "  cat request.json | k8s-wasm run policy.wasm -r -"
     })
 public final class RunCommand implements Callable<Integer> {
@@ -108,7 +114,9 @@ public final class RunCommand implements Callable<Integer> {
       paramLabel = "TYPE",
       converter = Converters.ModuleType.class,
       completionCandidates = Converters.ModuleTypes.class,
-      description = "The module type: ${COMPLETION-CANDIDATES} (default: wasi).")
+      description =
+          "The module type: ${COMPLETION-CANDIDATES} (default: kubewarden for a module that looks"
+              + " like a Kubewarden policy, else wasi).")
   String type;
 
   @Option(
@@ -118,6 +126,10 @@ public final class RunCommand implements Callable<Integer> {
   String name;
 
   @Mixin ExecutionOptions execution;
+
+  @Mixin KubewardenRunOptions kubewarden;
+
+  private String detectedType;
 
   @Option(
       names = "--fail-on-error",
@@ -151,6 +163,17 @@ public final class RunCommand implements Callable<Integer> {
         review.source(),
         review.kind().wireKind(),
         review instanceof ReviewRequest.Admission a && a.bare() ? " (bare AdmissionRequest)" : "");
+    if (module != null
+        && review instanceof ReviewRequest.Admission admission
+        && moduleType().equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+      Optional<String> failure =
+          KubewardenRunner.run(moduleSpec(), admission, mutating, spec.commandLine().getOut());
+      if (failOnError && failure.isPresent()) {
+        return errors.report(
+            "module evaluation failed: " + failure.get() + " (--fail-on-error)", null, true);
+      }
+      return 0;
+    }
     try (Decider decider =
         module != null
             ? Deciders.forModule(moduleSpec(), review.kind(), mutating)
@@ -199,10 +222,27 @@ public final class RunCommand implements Callable<Integer> {
     ModuleSpec.Builder b =
         ModuleSpec.builder(moduleName)
             .path(module)
-            .type(type != null ? type : ModuleSpec.TYPE_WASI)
+            .type(moduleType())
             .settings(settings())
             .debug(debug.enabled());
+    if (moduleType().equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+      kubewarden.apply(b);
+    }
     return execution.apply(b).build();
+  }
+
+  /** {@code --type}, else kubewarden when Kubewarden flags are given or the module looks so. */
+  private String moduleType() {
+    if (type != null) {
+      return type;
+    }
+    if (detectedType == null) {
+      detectedType =
+          kubewarden.given().isEmpty()
+              ? KubewardenRunner.detectType(module)
+              : ModuleSpec.TYPE_KUBEWARDEN;
+    }
+    return detectedType;
   }
 
   private JsonNode settings() {
@@ -250,6 +290,7 @@ public final class RunCommand implements Callable<Integer> {
       if (name != null) {
         singleOnly.add("--name");
       }
+      singleOnly.addAll(kubewarden.given());
       if (!singleOnly.isEmpty()) {
         throw new ParameterException(
             spec.commandLine(),
@@ -257,6 +298,12 @@ public final class RunCommand implements Callable<Integer> {
                 + " only apply to a single MODULE; with --config they are set in the"
                 + " configuration file");
       }
+    }
+    if (ModuleSpec.TYPE_WASI.equals(type) && !kubewarden.given().isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.join(", ", kubewarden.given())
+              + " only apply to Kubewarden policies (--type kubewarden)");
     }
     if (name != null && name.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--name must not be blank");

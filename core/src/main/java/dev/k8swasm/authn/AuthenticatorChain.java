@@ -1,6 +1,7 @@
 package dev.k8swasm.authn;
 
 import dev.k8swasm.internal.Closeables;
+import dev.k8swasm.json.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks authenticators in order: the first that authenticates wins; errors are collected and the
  * next one is asked; when none authenticates the result is "not authenticated" with every error.
- * Immutable and thread-safe; closing it closes the authenticators that are {@link AutoCloseable}.
+ * Errors never contain the token under review ({@link Redaction#redact(String, String)}). Immutable
+ * and thread-safe; closing it closes the authenticators that are {@link AutoCloseable}.
  */
 public final class AuthenticatorChain implements Authenticator, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticatorChain.class);
@@ -48,7 +50,8 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
         }
         return result.withErrors(List.of());
       }
-      errors.addAll(result.errors());
+      // whatever an authenticator put into its errors, the token under review never goes further
+      result.errors().forEach(e -> errors.add(Redaction.redact(e, review.token())));
     }
     return AuthenticationResult.failed(errors);
   }

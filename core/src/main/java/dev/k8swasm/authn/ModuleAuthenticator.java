@@ -2,6 +2,7 @@ package dev.k8swasm.authn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
+import dev.k8swasm.json.Redaction;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
@@ -30,7 +31,10 @@ import java.util.Set;
  *   <li>otherwise the user is {@code status.user}, {@code extra} included.
  * </ol>
  *
- * Closing it closes the module.
+ * Error messages never contain the token under review, even when the module repeated it: they are
+ * redacted with {@link Redaction#redact(String, String)}.
+ *
+ * <p>Closing it closes the module.
  */
 public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
   private final PolicyModule module;
@@ -68,7 +72,9 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
       result = map(review, ask(review));
     } catch (ModuleException e) {
       failure = e.reason();
-      result = AuthenticationResult.failed(List.of(e.getMessage()));
+      // a module may have repeated the token bare (on stderr, in its error): never pass it on
+      result =
+          AuthenticationResult.failed(List.of(Redaction.redact(e.getMessage(), review.token())));
     }
     String decision =
         failure != null ? "error" : result.authenticated() ? "authenticated" : "unauthenticated";
@@ -124,7 +130,11 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
     if (!status.authenticatedOrFalse()) {
       if (status.error() != null && !status.error().isEmpty()) {
         return AuthenticationResult.failed(
-            List.of("module '" + module.name() + "': " + status.error()));
+            List.of(
+                "module '"
+                    + module.name()
+                    + "': "
+                    + Redaction.redact(status.error(), review.token())));
       }
       return AuthenticationResult.unauthenticated();
     }

@@ -219,12 +219,11 @@ public final class ConfigLoader {
     Optional<String> failurePolicy =
         Optional.ofNullable(text(node, "failurePolicy", where, problems));
     Limits.Builder limits = Limits.builder();
-    parse(node, "timeout", where, problems, s -> limits.timeout(Quantities.parseDuration(s)));
-    parse(node, "maxMemory", where, problems, s -> limits.maxMemoryBytes(Quantities.parseBytes(s)));
-    parse(node, "maxOutput", where, problems, s -> limits.maxOutputBytes(Quantities.parseBytes(s)));
-    parse(
-        node, "maxRequest", where, problems, s -> limits.maxRequestBytes(Quantities.parseBytes(s)));
-    parse(node, "maxCallDepth", where, problems, s -> limits.maxCallDepth(Integer.parseInt(s)));
+    parse(node, "timeout", where, problems, s -> limits.timeout(positiveDuration(s)));
+    parse(node, "maxMemory", where, problems, s -> limits.maxMemoryBytes(positiveSize(s)));
+    parse(node, "maxOutput", where, problems, s -> limits.maxOutputBytes(positiveSize(s)));
+    parse(node, "maxRequest", where, problems, s -> limits.maxRequestBytes(positiveSize(s)));
+    parse(node, "maxCallDepth", where, problems, s -> limits.maxCallDepth(positiveCount(s)));
     Engine[] engine = {Engine.COMPILER};
     parse(node, "engine", where, problems, s -> engine[0] = parseEngine(s));
     InstanceStrategy[] strategy = {null};
@@ -261,6 +260,41 @@ public final class ConfigLoader {
         reinvocation,
         options,
         where);
+  }
+
+  /** A duration above zero, e.g. {@code 2s}; the message of a bad one shows the accepted forms. */
+  private static java.time.Duration positiveDuration(String s) {
+    java.time.Duration d = Quantities.parseDuration(s);
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(
+          "invalid duration '" + s + "': must be more than zero (e.g. 2s, 500ms, 1m)");
+    }
+    return d;
+  }
+
+  /** A byte quantity above zero, e.g. {@code 64Mi}. */
+  private static long positiveSize(String s) {
+    long bytes = Quantities.parseBytes(s);
+    if (bytes <= 0) {
+      throw new IllegalArgumentException(
+          "invalid size '" + s + "': must be more than zero (e.g. 64Mi, 512Ki, 1Gi)");
+    }
+    return bytes;
+  }
+
+  /** A whole number above zero, e.g. {@code 10000}. */
+  private static int positiveCount(String s) {
+    int n;
+    try {
+      n = Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n <= 0) {
+      throw new IllegalArgumentException(
+          "invalid number '" + s + "': use a whole number above zero such as 10000");
+    }
+    return n;
   }
 
   /** Parses {@code compiler} or {@code interpreter}. */

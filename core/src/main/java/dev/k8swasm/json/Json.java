@@ -89,26 +89,43 @@ public final class Json {
     }
   }
 
-  /** Converts a tree into a wire type, with a clear message when the shape does not fit. */
+  /**
+   * Converts a tree into a wire type, with a clear message when the shape does not fit.
+   *
+   * @throws IllegalArgumentException also when {@code node} is null, missing or JSON {@code null}
+   */
   public static <T> T convert(JsonNode node, Class<T> type) {
     try {
-      return JSON.treeToValue(node, type);
+      return notNull(JSON.treeToValue(node, type), type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 
-  /** Parses JSON bytes into a wire type, with a clear message when the shape does not fit. */
+  /**
+   * Parses JSON bytes into a wire type, with a clear message when the shape does not fit.
+   *
+   * @throws IllegalArgumentException also when the document is empty or JSON {@code null}
+   */
   public static <T> T read(byte[] json, Class<T> type) {
     try {
-      return JSON.readValue(json, type);
+      return notNull(JSON.readValue(json, type), type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A document that parses to nothing ({@code null}, empty input) is not a valid anything. */
+  private static <T> T notNull(T value, Class<T> type) {
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "not a valid " + type.getSimpleName() + ": the document is null or empty");
+    }
+    return value;
   }
 
   /** Serialises a wire type or tree to compact JSON bytes. */

@@ -45,6 +45,24 @@ public final class Redaction {
     return redact(text, 0);
   }
 
+  /** The shortest secret {@link #redact(String, String)} replaces wherever it occurs. */
+  public static final int MIN_SECRET_LENGTH = 6;
+
+  /**
+   * Redacts {@code text} as {@link #redact(String)} does and also replaces every occurrence of
+   * {@code secret} (e.g. the bearer token of the request under review, which a module may have
+   * repeated bare, without a {@code "token"} key or {@code Bearer} in front). Secrets shorter than
+   * {@link #MIN_SECRET_LENGTH} characters are not replaced on their own, as replacing every
+   * occurrence of a few characters would garble messages without protecting anything real.
+   */
+  public static String redact(String text, String secret) {
+    String redacted = redact(text);
+    if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+      return redacted;
+    }
+    return redacted.replace(secret, REDACTED);
+  }
+
   /** Decodes {@code utf8} (malformed bytes become U+FFFD) and redacts it. */
   public static String redact(byte[] utf8) {
     Objects.requireNonNull(utf8, "utf8");

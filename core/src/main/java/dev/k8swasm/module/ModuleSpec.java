@@ -115,7 +115,7 @@ public final class ModuleSpec {
     return engine;
   }
 
-  /** How each evaluation gets fresh state. */
+  /** How each evaluation gets fresh state (default: {@link InstanceStrategy#SNAPSHOT}). */
   public InstanceStrategy strategy() {
     return strategy;
   }
@@ -160,7 +160,7 @@ public final class ModuleSpec {
     private boolean debug;
     private Limits limits = Limits.defaults();
     private Engine engine = Engine.COMPILER;
-    private InstanceStrategy strategy = InstanceStrategy.FRESH;
+    private InstanceStrategy strategy = InstanceStrategy.SNAPSHOT;
     private final Map<String, JsonNode> options = new LinkedHashMap<>();
     private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();

@@ -480,7 +480,7 @@ class ChainsTest {
     assertThat(spec.type()).isEqualTo("kubewarden");
     assertThat(spec.settings()).contains(FakeModule.parse("[1]"));
     assertThat(spec.options().get("policyMode").asText()).isEqualTo("monitor");
-    assertThat(spec.strategy()).isEqualTo(InstanceStrategy.FRESH);
+    assertThat(spec.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);
     assertThat(spec.limits()).isEqualTo(Limits.defaults());
   }
 

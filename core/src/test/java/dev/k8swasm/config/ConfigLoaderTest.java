@@ -525,7 +525,8 @@ class ConfigLoaderTest {
 
     assertThat(e.problems())
         .anySatisfy(s -> assertThat(s).contains("field 'timeout': invalid duration '2'"))
-        .anySatisfy(s -> assertThat(s).contains("maxOutputBytes must be positive"))
+        .anySatisfy(
+            s -> assertThat(s).contains("field 'maxOutput': invalid size '0': must be more than"))
         .anySatisfy(s -> assertThat(s).contains("field 'maxRequest': expected a single value"))
         .anySatisfy(s -> assertThat(s).contains("field 'maxCallDepth'"))
         .anySatisfy(s -> assertThat(s).contains("field 'engine': unknown engine 'jit'"))

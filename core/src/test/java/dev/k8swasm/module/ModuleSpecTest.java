@@ -31,7 +31,7 @@ class ModuleSpecTest {
     assertThat(spec.debug()).isFalse();
     assertThat(spec.limits()).isEqualTo(Limits.defaults());
     assertThat(spec.engine()).isEqualTo(Engine.COMPILER);
-    assertThat(spec.strategy()).isEqualTo(InstanceStrategy.FRESH);
+    assertThat(spec.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);
     assertThat(spec.options()).isEmpty();
     assertThat(spec.extension(String.class)).isEmpty();
     assertThat(spec.clock().getZone()).isEqualTo(ZoneOffset.UTC);
@@ -124,7 +124,7 @@ class ModuleSpecTest {
             .debug(true)
             .limits(Limits.builder().timeout(Duration.ofSeconds(9)).build())
             .engine(Engine.INTERPRETER)
-            .strategy(InstanceStrategy.SNAPSHOT)
+            .strategy(InstanceStrategy.FRESH)
             .option("policyMode", TextNode.valueOf("monitor"))
             .extension(String.class, "ext")
             .clock(clock)
@@ -140,7 +140,7 @@ class ModuleSpecTest {
     assertThat(copy.debug()).isTrue();
     assertThat(copy.limits().timeout()).isEqualTo(Duration.ofSeconds(9));
     assertThat(copy.engine()).isEqualTo(Engine.INTERPRETER);
-    assertThat(copy.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);
+    assertThat(copy.strategy()).isEqualTo(InstanceStrategy.FRESH);
     assertThat(copy.options()).isEqualTo(spec.options());
     assertThat(copy.extension(String.class)).contains("ext");
     assertThat(copy.clock()).isSameAs(clock);

@@ -10,21 +10,25 @@ import java.util.Arrays;
  * ends the guest's execution (an {@code IOException} would only become an error code the guest
  * could ignore). Used by one thread at a time.
  */
-final class BoundedOutput extends OutputStream {
+public final class BoundedOutput extends OutputStream {
   private final String name;
   private final long limit;
   private byte[] buffer = new byte[256];
   private int size;
 
   /** A stream called {@code name} (for messages) that accepts at most {@code limit} bytes. */
-  BoundedOutput(String name, long limit) {
+  public BoundedOutput(String name, long limit) {
     this.name = name;
     this.limit = Math.min(limit, Integer.MAX_VALUE - 8);
   }
 
   @Override
   public void write(int b) {
-    write(new byte[] {(byte) b}, 0, 1);
+    if (size >= limit) {
+      throw new OutputLimitExceededException(name, limit);
+    }
+    ensureCapacity(size + 1);
+    buffer[size++] = (byte) b;
   }
 
   @Override
@@ -46,27 +50,44 @@ final class BoundedOutput extends OutputStream {
   public void close() {}
 
   /** The name given at construction, e.g. {@code stdout}. */
-  String name() {
+  public String name() {
     return name;
   }
 
   /** The most bytes this stream accepts. */
-  long limit() {
+  public long limit() {
     return limit;
   }
 
   /** How many bytes were collected. */
-  int size() {
+  public int size() {
     return size;
   }
 
   /** A copy of the collected bytes. */
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(buffer, size);
   }
 
+  /**
+   * Forgets the collected bytes, so that the stream can collect the next phase's output; a buffer
+   * that grew past {@code retainedCapacity} bytes is released. For the sandbox, which reuses the
+   * streams of pooled instances.
+   */
+  public void reset(int retainedCapacity) {
+    size = 0;
+    if (buffer.length > retainedCapacity) {
+      buffer = new byte[256];
+    }
+  }
+
+  /** The internal buffer: valid bytes are {@code [0, size())}; do not modify or keep. */
+  byte[] buffer() {
+    return buffer;
+  }
+
   /** The collected bytes decoded as UTF-8 (malformed input becomes U+FFFD). */
-  String text() {
+  public String text() {
     return new String(buffer, 0, size, StandardCharsets.UTF_8);
   }
 

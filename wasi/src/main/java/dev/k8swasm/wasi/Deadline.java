@@ -1,36 +1,42 @@
 package dev.k8swasm.wasi;
 
-import java.util.concurrent.Future;
-
 /**
  * The deadline of one evaluation, started by {@link DeadlineTimer#start}. The timer interrupts the
  * evaluating thread only while the deadline is running: {@link #finish()} and {@link #fire()}
  * exclude each other, so an interrupt can never reach the thread after it finished, and an
- * interrupt that was delivered is cleared by {@link #finish()}.
+ * interrupt that was delivered is cleared by {@link #finish()}. One object per evaluation, never
+ * reused, so a late {@code fire()} cannot reach a later evaluation.
+ *
+ * <p>Public for the sandbox package ({@code dev.k8swasm.wasi.sandbox}); not for applications.
  */
-final class Deadline {
-  private enum State {
-    RUNNING,
-    FINISHED,
-    FIRED
-  }
+public final class Deadline {
+  private static final int RUNNING = 0;
+  private static final int FINISHED = 1;
+  private static final int FIRED = 2;
 
   private final Thread thread;
-  private State state = State.RUNNING;
-  private Future<?> timer;
+  private final long due;
+  private int state = RUNNING;
 
-  Deadline(Thread thread) {
+  Deadline(Thread thread, long due) {
     this.thread = thread;
+    this.due = due;
   }
 
-  void scheduled(Future<?> timer) {
-    this.timer = timer;
+  /** When the deadline expires, in {@link System#nanoTime()} terms. */
+  long due() {
+    return due;
+  }
+
+  /** Whether it is still running (read by the timer without locking; a hint). */
+  boolean running() {
+    return state == RUNNING;
   }
 
   /** Called by the timer: interrupts the thread if it is still running. */
-  synchronized void fire() {
-    if (state == State.RUNNING) {
-      state = State.FIRED;
+  public synchronized void fire() {
+    if (state == RUNNING) {
+      state = FIRED;
       thread.interrupt();
     }
   }
@@ -40,13 +46,14 @@ final class Deadline {
    *
    * @return whether the deadline expired; its interrupt has then been cleared from this thread
    */
-  boolean finish() {
+  public boolean finish() {
     boolean fired;
     synchronized (this) {
-      fired = state == State.FIRED;
-      state = fired ? State.FIRED : State.FINISHED;
+      fired = state == FIRED;
+      if (!fired) {
+        state = FINISHED;
+      }
     }
-    timer.cancel(false);
     if (fired) {
       Thread.interrupted();
     }

@@ -21,6 +21,11 @@ final class DebugLog {
     this.envelopes = envelopes;
   }
 
+  /** Whether anything would be logged (the logger's DEBUG level is on). */
+  boolean active() {
+    return logger.isDebugEnabled();
+  }
+
   void input(ReviewKind kind, byte[] envelope) {
     if (envelopes && logger.isDebugEnabled()) {
       logger.debug("{} input: {}", kind.wireKind(), excerpt(envelope));

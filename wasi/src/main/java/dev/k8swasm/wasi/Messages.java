@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Turns guest-controlled text into safe message text: redacted, truncated and escaped. */
-final class Messages {
+public final class Messages {
   /** How much of stderr goes into an exception message. */
-  static final int STDERR_CHARS = 1024;
+  public static final int STDERR_CHARS = 1024;
 
   /** How much of unreadable stdout goes into an exception message. */
-  static final int PREVIEW_CHARS = 200;
+  public static final int PREVIEW_CHARS = 200;
 
   private Messages() {}
 
@@ -18,7 +18,7 @@ final class Messages {
    * {@code text} with tokens redacted, cut to {@code maxChars} characters and control characters
    * escaped, so it fits on one line and cannot forge log lines.
    */
-  static String excerpt(String text, int maxChars) {
+  public static String excerpt(String text, int maxChars) {
     String redacted = Redaction.redact(text);
     if (redacted.length() <= maxChars) {
       return escape(redacted);
@@ -34,12 +34,12 @@ final class Messages {
   }
 
   /** {@code "; stderr: ..."} with an excerpt of {@code stderr}, or nothing when it is empty. */
-  static String stderrNote(BoundedOutput stderr) {
+  public static String stderrNote(BoundedOutput stderr) {
     return stderr.size() == 0 ? "" : "; stderr: " + excerpt(stderr.text(), STDERR_CHARS);
   }
 
   /** A duration as people write it: {@code 200ms}, {@code 2s}, {@code 1.5s}. */
-  static String duration(Duration duration) {
+  public static String duration(Duration duration) {
     long millis = duration.toMillis();
     if (millis < 1000) {
       return millis + "ms";

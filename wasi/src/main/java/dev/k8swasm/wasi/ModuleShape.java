@@ -1,6 +1,5 @@
 package dev.k8swasm.wasi;
 
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.k8swasm.module.ReviewKind;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -11,10 +10,8 @@ import java.util.Map;
  *
  * @param entryPoints the export to call for each kind of review the module supports
  * @param reactor whether the module exports {@code _initialize}, run once per instance
- * @param memory the limits of the module's memory: its declared initial size and the smaller of its
- *     declared maximum and the configured limit
  */
-record ModuleShape(Map<ReviewKind, String> entryPoints, boolean reactor, MemoryLimits memory) {
+record ModuleShape(Map<ReviewKind, String> entryPoints, boolean reactor) {
   /** The reactor initialisation export. */
   static final String INITIALIZE = "_initialize";
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -71,8 +72,15 @@ final class ResponseReader {
   }
 
   private JsonNode parse() {
+    if (!looksLikeUtf8()) {
+      throw failure(
+          FailureReason.BAD_OUTPUT,
+          "module's stdout is not UTF-8 (it starts with a byte order mark or NUL bytes, as UTF-16"
+              + " or UTF-32 text does): "
+              + preview());
+    }
     try {
-      return READER.readTree(stdout.toByteArray());
+      return READER.readTree(stdout.buffer(), 0, stdout.size());
     } catch (JsonProcessingException e) {
       throw failure(
           FailureReason.BAD_OUTPUT,
@@ -80,9 +88,34 @@ final class ResponseReader {
               + Messages.excerpt(e.getOriginalMessage(), Messages.PREVIEW_CHARS)
               + "): "
               + preview());
+    } catch (CharConversionException e) {
+      throw failure(
+          FailureReason.BAD_OUTPUT,
+          "module's stdout is not valid UTF-8 ("
+              + Messages.excerpt(String.valueOf(e.getMessage()), Messages.PREVIEW_CHARS)
+              + "): "
+              + preview());
     } catch (IOException e) {
       throw new ModuleException(module, FailureReason.INTERNAL, "cannot read stdout: " + e, e);
     }
+  }
+
+  /**
+   * Whether stdout can be UTF-8 JSON: Jackson would otherwise detect UTF-16 or UTF-32 from a byte
+   * order mark or from NUL bytes among the first four, which the contract (UTF-8) does not allow.
+   */
+  private boolean looksLikeUtf8() {
+    byte[] bytes = stdout.buffer();
+    int n = Math.min(4, stdout.size());
+    if (n >= 2 && ((bytes[0] & 0xff) == 0xfe || (bytes[0] & 0xff) == 0xff)) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (bytes[i] == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String preview() {

@@ -7,43 +7,35 @@ import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
-import java.time.Clock;
+import dev.k8swasm.wasi.sandbox.OutputObserver;
+import dev.k8swasm.wasi.sandbox.SandboxedModule;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * A loaded WASI contract module. Thread-safe: every evaluation builds its own envelope and stdio
- * and runs in its own instance; the shared parts are immutable.
+ * A loaded WASI contract module: wraps the request in the input envelope, runs the entry point in
+ * the {@link SandboxedModule} and reads the output envelope. Thread-safe: every evaluation builds
+ * its own envelope and runs in an instance of its own; the shared parts are immutable.
  */
 final class WasiPolicyModule implements PolicyModule {
   private final String name;
   private final Map<ReviewKind, String> entryPoints;
   private final Limits limits;
   private final Envelope envelope;
-  private final InstanceLifecycle lifecycle;
-  private final Sandbox sandbox;
+  private final SandboxedModule<?> sandbox;
   private final DebugLog log;
-  private final Clock clock;
-  private final Supplier<Random> random;
   private volatile boolean closed;
 
-  /**
-   * The module {@code spec} describes, whose exports are {@code shape}, run by {@code lifecycle}.
-   */
-  WasiPolicyModule(ModuleSpec spec, ModuleShape shape, InstanceLifecycle lifecycle) {
+  /** The module {@code spec} describes, whose exports are {@code shape}, run by {@code sandbox}. */
+  WasiPolicyModule(ModuleSpec spec, ModuleShape shape, SandboxedModule<?> sandbox) {
     this.name = spec.name();
     this.entryPoints = shape.entryPoints();
     this.limits = spec.limits();
     this.envelope = new Envelope(spec.settings());
-    this.lifecycle = lifecycle;
-    this.sandbox = new Sandbox(name, lifecycle, limits);
+    this.sandbox = sandbox;
     this.log = new DebugLog(name, spec.debug());
-    this.clock = spec.clock();
-    this.random = spec.random();
   }
 
   @Override
@@ -68,15 +60,25 @@ final class WasiPolicyModule implements PolicyModule {
     checkRequest(request);
     byte[] input = envelope.wrap(request);
     log.input(kind, input);
-    Random randomness = Objects.requireNonNull(random.get(), "the spec's random() supplied null");
-    GuestIo io = GuestIo.of(input, limits.maxOutputBytes(), clock, randomness);
-    try {
-      sandbox.run(export, io);
-    } finally {
-      log.stderr(kind, io.stderr());
-      log.output(kind, io.stdout());
-    }
-    return ResponseReader.read(name, io.stdout(), io.stderr());
+    OutputObserver observer =
+        log.active()
+            ? (stdout, stderr, succeeded) -> {
+              log.stderr(kind, stderr);
+              log.output(kind, stdout);
+            }
+            : null;
+    return sandbox.evaluate(
+        input,
+        guest -> {
+          guest.call(export);
+          return ResponseReader.read(name, guest.stdout(), guest.stderr());
+        },
+        observer);
+  }
+
+  /** The sandbox running the module (tests, benchmarks). */
+  SandboxedModule<?> sandbox() {
+    return sandbox;
   }
 
   private String entryPoint(ReviewKind kind) {
@@ -127,7 +129,7 @@ final class WasiPolicyModule implements PolicyModule {
   @Override
   public void close() {
     closed = true;
-    lifecycle.close();
+    sandbox.close();
   }
 
   @Override

@@ -21,6 +21,7 @@ import dev.k8swasm.config.Quantities;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.FailureReason;
+import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs the conformance corpus of the {@code spec} module against the WASI runtime, on every engine.
+ * Runs the conformance corpus of the {@code spec} module against the WASI runtime, on every engine
+ * and with every instance strategy, and checks that both strategies give identical results.
  */
 class ConformanceTest {
   static final String CORPUS = "dev/k8swasm/spec/conformance/";
@@ -55,14 +57,59 @@ class ConformanceTest {
     assertThat(files).as("conformance cases").isNotEmpty();
     List<DynamicNode> engines = new ArrayList<>();
     for (Engine engine : Engine.values()) {
-      List<DynamicNode> cases = new ArrayList<>();
+      List<DynamicNode> strategies = new ArrayList<>();
+      for (InstanceStrategy strategy : InstanceStrategy.values()) {
+        List<DynamicNode> cases = new ArrayList<>();
+        for (String file : files) {
+          JsonNode c = Json.readTree(resource(CORPUS + file));
+          cases.add(
+              DynamicTest.dynamicTest(c.path("name").asText(file), () -> run(c, engine, strategy)));
+        }
+        strategies.add(DynamicContainer.dynamicContainer(strategy.name().toLowerCase(), cases));
+      }
+      List<DynamicNode> agreement = new ArrayList<>();
       for (String file : files) {
         JsonNode c = Json.readTree(resource(CORPUS + file));
-        cases.add(DynamicTest.dynamicTest(c.path("name").asText(file), () -> run(c, engine)));
+        agreement.add(
+            DynamicTest.dynamicTest(
+                c.path("name").asText(file),
+                () ->
+                    assertThat(outcome(c, engine, InstanceStrategy.SNAPSHOT))
+                        .as("snapshot and fresh instances give the same result")
+                        .isEqualTo(outcome(c, engine, InstanceStrategy.FRESH))));
       }
-      engines.add(DynamicContainer.dynamicContainer(engine.name().toLowerCase(), cases));
+      strategies.add(DynamicContainer.dynamicContainer("snapshot equals fresh", agreement));
+      engines.add(DynamicContainer.dynamicContainer(engine.name().toLowerCase(), strategies));
     }
     return engines.stream();
+  }
+
+  /**
+   * What a case produces with {@code strategy}: the chain's result, and the module error's reason
+   * and message for cases that expect one.
+   */
+  static List<String> outcome(JsonNode c, Engine engine, InstanceStrategy strategy)
+      throws Exception {
+    String kind = c.path("kind").asText();
+    Limits limits = limits(c);
+    List<String> outcome = new ArrayList<>();
+    if (c.path("expect").has("moduleError")) {
+      try (PolicyModule loaded =
+          ModuleRuntimes.load(moduleSpec(c, engine, strategy, limits).build())) {
+        loaded.evaluate(reviewKind(kind), Json.write(c.get("request")));
+        outcome.add("no error");
+      } catch (ModuleException e) {
+        outcome.add(e.reason() + ": " + e.getMessage());
+      }
+    }
+    if (c.has("config") || c.has("module") && !c.path("expect").has("moduleError")) {
+      ChainOptions options =
+          ChainOptions.builder()
+              .specCustomizer(b -> b.engine(engine).strategy(strategy).limits(limits))
+              .build();
+      outcome.add(String.valueOf(result(c, kind, config(c, kind), options)));
+    }
+    return outcome;
   }
 
   static List<String> index() throws IOException {
@@ -83,15 +130,17 @@ class ConformanceTest {
     }
   }
 
-  /** Runs one case on {@code engine}. */
-  static void run(JsonNode c, Engine engine) throws Exception {
+  /** Runs one case on {@code engine} with {@code strategy}. */
+  static void run(JsonNode c, Engine engine, InstanceStrategy strategy) throws Exception {
     String kind = c.path("kind").asText();
     JsonNode expect = c.path("expect");
     Limits limits = limits(c);
     ChainOptions options =
-        ChainOptions.builder().specCustomizer(b -> b.engine(engine).limits(limits)).build();
+        ChainOptions.builder()
+            .specCustomizer(b -> b.engine(engine).strategy(strategy).limits(limits))
+            .build();
     if (expect.has("moduleError")) {
-      checkModuleError(c, kind, engine, limits, expect.get("moduleError"));
+      checkModuleError(c, kind, engine, strategy, limits, expect.get("moduleError"));
     }
     if (!expect.has("result")
         && !expect.has("absent")
@@ -101,29 +150,7 @@ class ConformanceTest {
         && !expect.has("warningContains")) {
       return;
     }
-    PolicyConfig config = config(c, kind);
-    JsonNode request = c.get("request");
-    JsonNode result =
-        switch (kind) {
-          case "TokenReview" -> {
-            try (AuthenticatorChain chain = Chains.authenticator(config, options)) {
-              TokenReview review = Json.convert(request, TokenReview.class);
-              yield Json.toTree(chain.authenticate(review).respondTo(review));
-            }
-          }
-          case "SubjectAccessReview" -> {
-            try (AuthorizerChain chain = Chains.authorizer(config, options)) {
-              SubjectAccessReview review = Json.convert(request, SubjectAccessReview.class);
-              yield Json.toTree(chain.authorize(review).respondTo(review));
-            }
-          }
-          case "AdmissionReview" -> {
-            try (AdmissionChain chain = Chains.admission(config, options)) {
-              yield Json.toTree(chain.admit(Json.convert(request, AdmissionReview.class)));
-            }
-          }
-          default -> throw new AssertionError("unknown kind " + kind);
-        };
+    JsonNode result = result(c, kind, config(c, kind), options);
     String context = "case " + c.path("name").asText() + " result " + result;
     if (expect.has("result")) {
       List<String> mismatches = new ArrayList<>();
@@ -172,24 +199,66 @@ class ConformanceTest {
     }
   }
 
-  static void checkModuleError(
-      JsonNode c, String kind, Engine engine, Limits limits, JsonNode expected) throws Exception {
+  /** Evaluates the case's request through a chain built from {@code config}. */
+  static JsonNode result(JsonNode c, String kind, PolicyConfig config, ChainOptions options)
+      throws Exception {
+    JsonNode request = c.get("request");
+    return switch (kind) {
+      case "TokenReview" -> {
+        try (AuthenticatorChain chain = Chains.authenticator(config, options)) {
+          TokenReview review = Json.convert(request, TokenReview.class);
+          yield Json.toTree(chain.authenticate(review).respondTo(review));
+        }
+      }
+      case "SubjectAccessReview" -> {
+        try (AuthorizerChain chain = Chains.authorizer(config, options)) {
+          SubjectAccessReview review = Json.convert(request, SubjectAccessReview.class);
+          yield Json.toTree(chain.authorize(review).respondTo(review));
+        }
+      }
+      case "AdmissionReview" -> {
+        try (AdmissionChain chain = Chains.admission(config, options)) {
+          yield Json.toTree(chain.admit(Json.convert(request, AdmissionReview.class)));
+        }
+      }
+      default -> throw new AssertionError("unknown kind " + kind);
+    };
+  }
+
+  static ReviewKind reviewKind(String kind) {
+    return switch (kind) {
+      case "TokenReview" -> ReviewKind.AUTHENTICATION;
+      case "SubjectAccessReview" -> ReviewKind.AUTHORIZATION;
+      default -> ReviewKind.ADMISSION;
+    };
+  }
+
+  static ModuleSpec.Builder moduleSpec(
+      JsonNode c, Engine engine, InstanceStrategy strategy, Limits limits) {
     String module = c.path("module").asText(null);
     assertThat(module).as("moduleError needs a single 'module'").isNotNull();
     ModuleSpec.Builder spec =
         ModuleSpec.builder(Path.of(module).getFileName().toString())
             .path(MODULES.resolve(module + ".wasm"))
             .engine(engine)
+            .strategy(strategy)
             .limits(limits);
     if (c.has("settings")) {
       spec.settings(c.get("settings"));
     }
-    ReviewKind reviewKind =
-        switch (kind) {
-          case "TokenReview" -> ReviewKind.AUTHENTICATION;
-          case "SubjectAccessReview" -> ReviewKind.AUTHORIZATION;
-          default -> ReviewKind.ADMISSION;
-        };
+    return spec;
+  }
+
+  static void checkModuleError(
+      JsonNode c,
+      String kind,
+      Engine engine,
+      InstanceStrategy strategy,
+      Limits limits,
+      JsonNode expected)
+      throws Exception {
+    ModuleSpec.Builder spec = moduleSpec(c, engine, strategy, limits);
+    ReviewKind reviewKind = reviewKind(kind);
     Set<String> reasons = new HashSet<>();
     if (expected.has("reason")) {
       reasons.add(expected.get("reason").asText());

@@ -48,7 +48,7 @@ class HostileModulesTest {
             Arguments.of("no_response", FailureReason.BAD_OUTPUT, "neither a response"),
             Arguments.of("stdout_flood", FailureReason.OUTPUT_LIMIT, "stdout"),
             Arguments.of("huge_response", FailureReason.OUTPUT_LIMIT, "1048576 bytes to stdout"),
-            Arguments.of("memory_bomb", FailureReason.TRAP, "unreachable"))
+            Arguments.of("memory_bomb", FailureReason.MEMORY_LIMIT, "memory limit 64Mi reached"))
         .flatMap(
             a ->
                 Stream.of(Engine.values())
@@ -112,7 +112,11 @@ class HostileModulesTest {
     try (PolicyModule module =
         TestModules.load(TestModules.hostile("memory_bomb"), engine, limits)) {
       // growing fails at 32 pages; the module then traps on purpose
-      assertFailure(module, ReviewKind.ADMISSION, FailureReason.TRAP, e -> {});
+      assertFailure(
+          module,
+          ReviewKind.ADMISSION,
+          FailureReason.MEMORY_LIMIT,
+          e -> assertThat(e.getMessage()).contains("memory limit 2Mi reached", "unreachable"));
     }
   }
 

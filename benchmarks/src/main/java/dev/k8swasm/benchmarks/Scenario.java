@@ -1,0 +1,190 @@
+package dev.k8swasm.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8swasm.admission.AdmissionChain;
+import dev.k8swasm.admission.AdmissionReview;
+import dev.k8swasm.admission.ModuleAdmissionController;
+import dev.k8swasm.authn.ModuleAuthenticator;
+import dev.k8swasm.authn.TokenReview;
+import dev.k8swasm.config.ChainOptions;
+import dev.k8swasm.config.Chains;
+import dev.k8swasm.config.ConfigLoader;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.Engine;
+import dev.k8swasm.module.InstanceStrategy;
+import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.PolicyModule;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The evaluation scenarios of the benchmark protocol (benchmarks.md), each a call through the
+ * public API as an embedder makes it.
+ */
+public enum Scenario {
+  /** magic_validator, ConfigMap CREATE, through {@link ModuleAdmissionController}. */
+  S1 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      PolicyModule module =
+          load("magic_validator", module("magic_validator.wasm"), engine, strategy);
+      ModuleAdmissionController controller = ModuleAdmissionController.validating(module);
+      AdmissionReview review = admissionReview("admission-configmap-create.json");
+      return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+    }
+  },
+  /** magic_authenticator, TokenReview, through {@link ModuleAuthenticator}. */
+  S2 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      PolicyModule module =
+          load("magic_authenticator", module("magic_authenticator.wasm"), engine, strategy);
+      ModuleAuthenticator authenticator = ModuleAuthenticator.of(module);
+      TokenReview review =
+          Json.convert(
+              Fixtures.read(Fixtures.request("tokenreview-magic.json")), TokenReview.class);
+      return Call.of(() -> authenticator.authenticate(review), authenticator, requestBytes(review));
+    }
+  },
+  /** magic_mutator, ConfigMap CREATE, incl. the JSONPatch diff. */
+  S3 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      PolicyModule module = load("magic_mutator", module("magic_mutator.wasm"), engine, strategy);
+      ModuleAdmissionController controller = ModuleAdmissionController.mutating(module);
+      AdmissionReview review = admissionReview("admission-configmap-create.json");
+      return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+    }
+  },
+  /** The Kubewarden waPC test policy, Pod CREATE, validate via waPC. */
+  S4 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      try {
+        ModuleRuntimes.forType(ModuleSpec.TYPE_KUBEWARDEN);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "S4 skipped: the Kubewarden runtime is not available (" + e.getMessage() + ")", e);
+      }
+      ModuleSpec spec =
+          ModuleSpec.builder("policy_wapc_start")
+              .path(module("kubewarden/policy_wapc_start.wasm"))
+              .type(ModuleSpec.TYPE_KUBEWARDEN)
+              .engine(engine)
+              .strategy(strategy)
+              .build();
+      PolicyModule module = ModuleRuntimes.load(spec);
+      ModuleAdmissionController controller =
+          ModuleAdmissionController.of(
+              module,
+              module.metadata().mutating().orElse(false),
+              dev.k8swasm.observe.EvaluationListener.NONE);
+      AdmissionReview review = admissionReview("kubewarden/pod-create.json");
+      return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+    }
+  },
+  /** A chain of 10 validating modules with rules, one of which matches a ConfigMap. */
+  S5 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      ObjectNode root = Json.mapper().createObjectNode();
+      ArrayNode modules = root.putArray("modules");
+      List<String> resources =
+          List.of(
+              "pods",
+              "secrets",
+              "services",
+              "deployments",
+              "configmaps",
+              "namespaces",
+              "ingresses",
+              "jobs",
+              "cronjobs",
+              "serviceaccounts");
+      for (String resource : resources) {
+        ObjectNode entry = modules.addObject();
+        entry.put("name", "validator-" + resource);
+        entry.put("module", module("magic_validator.wasm").toString());
+        entry.put("failurePolicy", "Fail");
+        ObjectNode rule = entry.putArray("rules").addObject();
+        rule.putArray("operations").add("CREATE").add("UPDATE");
+        rule.putArray("apiGroups").add(resource.equals("deployments") ? "apps" : "");
+        rule.putArray("apiVersions").add("v1");
+        rule.putArray("resources").add(resource);
+      }
+      ChainOptions options =
+          ChainOptions.builder().specCustomizer(b -> b.engine(engine).strategy(strategy)).build();
+      AdmissionChain chain =
+          Chains.admission(ConfigLoader.parse(root, Fixtures.root(), "benchmark S5"), options);
+      AdmissionReview review = admissionReview("admission-configmap-create.json");
+      return Call.of(() -> chain.admit(review), chain, requestBytes(review));
+    }
+  },
+  /** magic_validator with a ConfigMap holding 1 MB of data: throughput in MB/s. */
+  S7 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      PolicyModule module =
+          load("magic_validator", module("magic_validator.wasm"), engine, strategy);
+      ModuleAdmissionController controller = ModuleAdmissionController.validating(module);
+      AdmissionReview review =
+          Json.convert(Fixtures.largeConfigMap(1 << 20), AdmissionReview.class);
+      return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+    }
+  };
+
+  /** Opens the scenario: loads what it needs and returns the call to measure. */
+  abstract Call open(Engine engine, InstanceStrategy strategy);
+
+  /** One measured call and what to close afterwards. */
+  public record Call(Supplier<Object> call, AutoCloseable resource, int requestBytes)
+      implements AutoCloseable {
+    static Call of(Supplier<Object> call, AutoCloseable resource, int requestBytes) {
+      return new Call(call, resource, requestBytes);
+    }
+
+    public Object run() {
+      return call.get();
+    }
+
+    @Override
+    public void close() throws Exception {
+      resource.close();
+    }
+  }
+
+  static Path module(String relative) {
+    return Fixtures.module(relative);
+  }
+
+  static PolicyModule load(String name, Path path, Engine engine, InstanceStrategy strategy) {
+    return ModuleRuntimes.load(
+        ModuleSpec.builder(name).path(path).engine(engine).strategy(strategy).build());
+  }
+
+  static AdmissionReview admissionReview(String file) {
+    return Json.convert(Fixtures.read(Fixtures.request(file)), AdmissionReview.class);
+  }
+
+  static int requestBytes(Object review) {
+    return Json.write(review).length;
+  }
+
+  /** Opens {@code name} and checks that one call works, so failures surface before measuring. */
+  public static Call openChecked(String name, Engine engine, InstanceStrategy strategy) {
+    Call call = valueOf(name).open(engine, strategy);
+    Object result = call.run();
+    if (result == null) {
+      throw new IllegalStateException(name + ": the first call returned nothing");
+    }
+    JsonNode tree = Json.toTree(result);
+    if (tree.isMissingNode()) {
+      throw new IllegalStateException(name + ": unexpected result " + tree);
+    }
+    return call;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.k8swasm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.k8swasm.kubewarden.ExecutionMode;
+import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
+import dev.k8swasm.kubewarden.capabilities.HostCapabilityAllowList;
+import dev.k8swasm.kubewarden.session.SessionRecorder;
+import dev.k8swasm.kubewarden.session.SessionReplay;
+import dev.k8swasm.module.ModuleSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The {@code run} options for Kubewarden policies, named as {@code kwctl run} names them. They
+ * apply to a single Kubewarden MODULE.
+ */
+public final class KubewardenRunOptions {
+
+  @Option(
+      names = "--execution-mode",
+      paramLabel = "MODE",
+      converter = ModeConverter.class,
+      description =
+          "Kubewarden: how the policy runs, kubewarden-wapc or wasi (default: from its metadata,"
+              + " else detected from its exports).")
+  ExecutionMode executionMode;
+
+  @Option(
+      names = "--allow-host-capability",
+      paramLabel = "PATTERN",
+      converter = PatternConverter.class,
+      description =
+          "Kubewarden: grant a host capability, 'namespace/operation' (e.g."
+              + " net/v1/dns_lookup_host), a prefix (oci/*, oci/v2/*) or * for all. Repeatable;"
+              + " none are granted by default.")
+  List<String> allowedHostCapabilities = new ArrayList<>();
+
+  @Option(
+      names = "--allow-context-aware",
+      description =
+          "Kubewarden: grant kubernetes/* for the resources listed in the policy's metadata"
+              + " (contextAwareResources), as kwctl does.")
+  boolean allowContextAware;
+
+  @Option(
+      names = "--replay-host-capabilities-interactions",
+      paramLabel = "FILE",
+      description =
+          "Kubewarden: answer the policy's host capability calls from a session recorded by"
+              + " --record-host-capabilities-interactions (kwctl's format), in order.")
+  Path replay;
+
+  @Option(
+      names = "--record-host-capabilities-interactions",
+      paramLabel = "FILE",
+      description =
+          "Kubewarden: record every host capability exchange to FILE (kwctl's session format).")
+  Path record;
+
+  /** Used by picocli. */
+  public KubewardenRunOptions() {}
+
+  /** The flags given on the command line, for usage messages. */
+  List<String> given() {
+    List<String> given = new ArrayList<>();
+    if (executionMode != null) {
+      given.add("--execution-mode");
+    }
+    if (!allowedHostCapabilities.isEmpty()) {
+      given.add("--allow-host-capability");
+    }
+    if (allowContextAware) {
+      given.add("--allow-context-aware");
+    }
+    if (replay != null) {
+      given.add("--replay-host-capabilities-interactions");
+    }
+    if (record != null) {
+      given.add("--record-host-capabilities-interactions");
+    }
+    return given;
+  }
+
+  /**
+   * Sets the Kubewarden options of {@code spec}: execution mode, granted capabilities and the host
+   * capabilities (DNS through the JDK, recording and replay).
+   *
+   * @throws CliException when the session to replay cannot be read
+   */
+  ModuleSpec.Builder apply(ModuleSpec.Builder spec) {
+    if (executionMode != null) {
+      spec.option("executionMode", TextNode.valueOf(executionMode.wireName()));
+    }
+    List<String> patterns = new ArrayList<>(allowedHostCapabilities);
+    if (allowContextAware) {
+      patterns.add("kubernetes/*");
+    }
+    if (!patterns.isEmpty()) {
+      ArrayNode list = JsonNodeFactory.instance.arrayNode();
+      patterns.forEach(list::add);
+      spec.option("allowedHostCapabilities", list);
+    }
+    HostCapabilities.Builder host = HostCapabilities.builder();
+    if (replay != null) {
+      try {
+        host.replay(SessionReplay.fromFile(replay));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+    }
+    if (record != null) {
+      try {
+        host.record(SessionRecorder.toFile(record));
+      } catch (java.io.UncheckedIOException e) {
+        throw new CliException(
+            "cannot write the session file " + record + ": " + e.getCause().getMessage(), e);
+      }
+    }
+    return spec.extension(HostCapabilities.class, host.build());
+  }
+
+  /** {@code kubewarden-wapc} or {@code wasi}. */
+  static final class ModeConverter implements ITypeConverter<ExecutionMode> {
+    @Override
+    public ExecutionMode convert(String value) {
+      ExecutionMode mode;
+      try {
+        mode = ExecutionMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      if (!mode.supported()) {
+        throw new TypeConversionException(
+            "OPA/Gatekeeper policies are not supported yet (use kubewarden-wapc or wasi)");
+      }
+      return mode;
+    }
+  }
+
+  /** A host capability pattern. */
+  static final class PatternConverter implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        HostCapabilityAllowList.of(List.of(value));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      return value;
+    }
+  }
+}

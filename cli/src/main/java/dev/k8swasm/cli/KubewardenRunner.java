@@ -1,0 +1,62 @@
+package dev.k8swasm.cli;
+
+import com.dylibso.chicory.wasm.Parser;
+import dev.k8swasm.admission.AdmissionResponse;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.kubewarden.KubewardenPolicy;
+import dev.k8swasm.kubewarden.PolicyDetection;
+import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.module.ModuleSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code k8s-wasm run} for one Kubewarden policy, as {@code kwctl run} does it: the policy
+ * validates the request's inner AdmissionRequest and the AdmissionResponse is printed as one line
+ * of JSON; a failure of the policy is part of the answer ({@code allowed: false}, code 500,
+ * "internal server error: ..."). A policy that returns a patch while it is neither declared
+ * mutating in its metadata nor run with {@code --mutating} is rejected as policy-server does.
+ */
+final class KubewardenRunner {
+  private KubewardenRunner() {}
+
+  /**
+   * The module type of {@code module} when none is given: {@code kubewarden} when it looks like a
+   * Kubewarden policy (metadata, waPC exports or imports, {@code opa_*} exports, {@code
+   * host.call}), else {@code wasi}.
+   */
+  static String detectType(Path module) {
+    try {
+      return PolicyDetection.isKubewardenPolicy(Parser.parse(Files.readAllBytes(module)))
+          ? ModuleSpec.TYPE_KUBEWARDEN
+          : ModuleSpec.TYPE_WASI;
+    } catch (IOException | RuntimeException e) {
+      // unreadable or invalid: the wasi runtime reports the problem with the module's name
+      return ModuleSpec.TYPE_WASI;
+    }
+  }
+
+  /**
+   * Evaluates {@code request} with the policy of {@code spec} and prints the response.
+   *
+   * @return the failure of the policy, if it failed
+   */
+  static Optional<String> run(
+      ModuleSpec spec, ReviewRequest.Admission request, boolean mutating, PrintWriter out) {
+    List<ModuleException> failures = new ArrayList<>();
+    AdmissionResponse response;
+    try (KubewardenPolicy policy = KubewardenPolicy.load(spec)) {
+      response =
+          policy.validate(
+              request.review().request(), mutating || policy.declaredMutating(), failures::add);
+    }
+    out.println(Json.writeString(response));
+    out.flush();
+    return failures.stream().findFirst().map(ModuleException::getMessage);
+  }
+}

@@ -1,0 +1,345 @@
+package dev.k8swasm.cli;
+
+import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.serve.KubeConfigs;
+import dev.k8swasm.serve.SelfSignedFiles;
+import dev.k8swasm.serve.ServeSettings;
+import dev.k8swasm.serve.WebhookServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code k8s-wasm serve}: the HTTPS webhook server for kube-apiserver, or with {@code
+ * --print-kube-config} the files that point kube-apiserver at it.
+ */
+@Command(
+    name = "serve",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Serves the modules configured in FILE as webhooks for kube-apiserver over HTTPS:",
+      "  POST /authenticate   TokenReview v1, v1beta1",
+      "  POST /authorize      SubjectAccessReview v1, v1beta1",
+      "  POST /mutate         AdmissionReview v1: the mutating modules (JSONPatch)",
+      "  POST /validate       AdmissionReview v1: the validating modules",
+      "  POST /mutate/NAME, /validate/NAME: one admission module",
+      "  GET  /healthz, /readyz, /metrics (Prometheus)",
+      "",
+      "FILE has optional sections 'authentication', 'authorization' and 'admission', each a"
+          + " module list inline ('modules: [...]') or 'path: FILE' (a module list or an"
+          + " AdmissionConfiguration), and optional server settings (port, maxRequestBytes..."
+          + " flags override them). The configuration and module files are watched: a change is"
+          + " loaded in the background and swapped in atomically; a broken one is logged and the"
+          + " current one keeps serving. SIGTERM finishes the requests in flight, then exits.",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  k8s-wasm serve -c server.yaml                  (generates a certificate)",
+      "  k8s-wasm serve -c server.yaml --tls-cert tls.crt --tls-key tls.key \\",
+      "      --client-ca apiserver-ca.crt --metrics-port 9090",
+      "  k8s-wasm serve -c server.yaml --print-kube-config out/ --url https://10.0.0.5",
+      "",
+      "Exit codes: 0 after a clean shutdown or when the files were written; 1 when the"
+          + " configuration, a module or a TLS file is invalid or the port cannot be bound;"
+          + " 2 for usage errors."
+    })
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The server configuration (YAML or JSON).")
+  Path config;
+
+  @Option(
+      names = "--address",
+      paramLabel = "ADDR",
+      description = "The address to listen on (default: 0.0.0.0).")
+  String address;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "The HTTPS port (default: 8443; 0 = any free port).")
+  Integer port;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Also serve /metrics, /healthz and /readyz over plain HTTP on PORT (for Prometheus and"
+              + " kubelet probes when --client-ca makes the HTTPS port require certificates).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain, leaf first. Without --tls-cert/--tls-key a self-signed CA and"
+              + " certificate are generated and the CA is printed to stderr.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key of --tls-cert: PKCS#8 or PKCS#1/SEC1, RSA or EC.")
+  Path tlsKey;
+
+  @Option(
+      names = "--client-ca",
+      paramLabel = "FILE",
+      description = "Require client certificates signed by the CA(s) in this PEM file (mTLS).")
+  Path clientCa;
+
+  @Option(
+      names = "--tls-san",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "Extra DNS name or IP address for a generated certificate (repeatable; localhost,"
+              + " 127.0.0.1 and ::1 are always included).")
+  List<String> tlsSans;
+
+  @Option(
+      names = "--ca-out",
+      paramLabel = "FILE",
+      description = "Also write the generated CA certificate (PEM) to FILE.")
+  Path caOut;
+
+  @Option(
+      names = "--max-request-bytes",
+      paramLabel = "SIZE",
+      converter = Converters.PositiveSize.class,
+      description = "Largest request body; larger ones get 413 (default: 8Mi).")
+  Long maxRequestBytes;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Worker threads (default: 2 per processor, at least 4).")
+  Integer workers;
+
+  @Option(
+      names = "--queue-size",
+      paramLabel = "N",
+      description =
+          "Requests that may wait for a worker; when full the server answers 429 with"
+              + " Retry-After (default: 16 per worker, at least 64).")
+  Integer queueSize;
+
+  @Option(
+      names = "--grace-period",
+      paramLabel = "DURATION",
+      converter = Converters.PositiveDuration.class,
+      description = "On SIGTERM, how long requests in flight may take to finish (default: 20s).")
+  Duration gracePeriod;
+
+  @Option(
+      names = "--reload-interval",
+      paramLabel = "DURATION",
+      converter = Converters.PositiveDuration.class,
+      description = "How often watched files are checked besides file events (default: 2s).")
+  Duration reloadInterval;
+
+  @Option(names = "--no-watch", description = "Do not watch the configuration and module files.")
+  boolean noWatch;
+
+  @Option(
+      names = "--print-kube-config",
+      paramLabel = "DIR",
+      description =
+          "Do not serve: write into DIR the kubeconfig files for kube-apiserver's authentication"
+              + " and authorization webhook flags and the Mutating/ValidatingWebhookConfiguration"
+              + " for the configured modules, with the CA bundle filled in. Without"
+              + " --tls-cert a CA and certificate are generated into DIR (tls.crt, tls.key,"
+              + " ca.crt) for serving with.")
+  Path printKubeConfig;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "With --print-kube-config: the server's URL as kube-apiserver reaches it"
+              + " (default: https://127.0.0.1:PORT).")
+  String url;
+
+  @Option(
+      names = "--service",
+      paramLabel = "NAMESPACE/NAME[:PORT]",
+      description =
+          "With --print-kube-config: the server runs in the cluster behind this Service"
+              + " (admission webhooks use clientConfig.service).")
+  String service;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "With --print-kube-config: the CA that signed --tls-cert, for the CA bundle"
+              + " (default: the last certificate of --tls-cert).")
+  Path tlsCa;
+
+  @Mixin ExecutionOptions execution;
+
+  @Mixin DebugOption debug;
+
+  /** Used by picocli. */
+  public ServeCommand() {}
+
+  @Override
+  public Integer call() {
+    checkUsage();
+    if (!debug.enabled()
+        && System.getProperty("org.slf4j.simpleLogger.log.dev.k8swasm.serve") == null) {
+      // the server's own lines (listening, reloads, requests) at INFO; before its loggers exist
+      System.setProperty("org.slf4j.simpleLogger.log.dev.k8swasm.serve", "info");
+    }
+    Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
+    return errors.guard(() -> printKubeConfig != null ? print() : serve());
+  }
+
+  private int serve() throws IOException, InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    WebhookServer server =
+        WebhookServer.start(
+            new WebhookServer.Options(config)
+                .overrides(overrides())
+                .specCustomizer(this::customize));
+    if (server.generatedCaPem().isPresent()) {
+      String pem = server.generatedCaPem().get();
+      err.println(
+          "No --tls-cert given: serving a generated self-signed certificate. Its CA (trust it"
+              + " with curl --cacert, or use --print-kube-config):");
+      err.print(pem);
+      if (caOut != null) {
+        Files.writeString(caOut, pem);
+        err.println("The CA was written to " + caOut);
+      }
+      err.flush();
+    } else if (caOut != null) {
+      err.println("warning: --ca-out applies only to a generated certificate; ignored");
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "k8s-wasm-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private int print() throws IOException {
+    ServeSettings settings = ServeSettings.read(config, overrides());
+    Path dir = printKubeConfig;
+    KubeConfigs.Target target;
+    if (service != null) {
+      target = KubeConfigs.parseService(service);
+    } else {
+      target =
+          new KubeConfigs.Target.Url(url != null ? url : "https://127.0.0.1:" + settings.port());
+    }
+    String caPem;
+    PrintWriter out = spec.commandLine().getOut();
+    if (settings.tlsCert().isPresent()) {
+      caPem =
+          tlsCa != null
+              ? SelfSignedFiles.readCertificatesPem(tlsCa)
+              : SelfSignedFiles.lastCertificatePem(settings.tlsCert().get());
+    } else {
+      Set<String> names = new LinkedHashSet<>(settings.tlsNames());
+      names.addAll(SelfSignedFiles.namesFor(target));
+      Files.createDirectories(dir);
+      caPem = SelfSignedFiles.generate(names, dir);
+      out.println(
+          "Generated "
+              + dir.resolve(SelfSignedFiles.CERT)
+              + " and "
+              + dir.resolve(SelfSignedFiles.KEY)
+              + " (serve with --tls-cert and --tls-key) and the CA "
+              + dir.resolve(SelfSignedFiles.CA));
+    }
+    List<Path> files =
+        KubeConfigs.write(
+            config, target, caPem, settings.clientCa().isPresent(), this::customize, dir);
+    for (Path f : files) {
+      out.println("wrote " + f);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private ServeSettings.Overrides overrides() {
+    return new ServeSettings.Overrides(
+        address,
+        port,
+        metricsPort,
+        tlsCert,
+        tlsKey,
+        clientCa,
+        tlsSans,
+        maxRequestBytes,
+        workers,
+        queueSize,
+        gracePeriod,
+        reloadInterval,
+        noWatch ? Boolean.FALSE : null);
+  }
+
+  /** The command line's engine and limits override the configured ones. */
+  private ModuleSpec.Builder customize(ModuleSpec.Builder b) {
+    execution.apply(b);
+    if (debug.enabled()) {
+      b.debug(true);
+    }
+    return b;
+  }
+
+  private void checkUsage() {
+    if (printKubeConfig == null && (url != null || service != null || tlsCa != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--url, --service and --tls-ca only apply to --print-kube-config");
+    }
+    if (url != null && service != null) {
+      throw new ParameterException(spec.commandLine(), "Give either --url or --service, not both");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(
+          spec.commandLine(), "Give both --tls-cert and --tls-key, or neither");
+    }
+    for (Integer p : new Integer[] {port, metricsPort}) {
+      if (p != null && (p < 0 || p > 65535)) {
+        throw new ParameterException(spec.commandLine(), "Not a port number (0..65535): " + p);
+      }
+    }
+    if (workers != null && workers < 1) {
+      throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
+    }
+    if (queueSize != null && queueSize < 0) {
+      throw new ParameterException(spec.commandLine(), "--queue-size must not be negative");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.k8swasm.kubewarden;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Import;
+import dev.k8swasm.kubewarden.metadata.PolicyMetadata;
+import java.util.Optional;
+
+/**
+ * How a Kubewarden policy is run, as far as the module itself says: from its metadata, or without
+ * metadata from its exports and imports (as Kubewarden does: {@code opa_*} exports mean Rego,
+ * anything else waPC; k8s-wasm also recognises a WASI-mode command by its {@code host.call} import
+ * or its {@code _start} without {@code __guest_call}).
+ *
+ * @param mode the execution mode
+ * @param reason how it was found, for messages ("metadata", "exports opa_*", ...)
+ * @param metadata the policy's metadata, if it has any
+ */
+public record PolicyDetection(
+    ExecutionMode mode, String reason, Optional<PolicyMetadata> metadata) {
+
+  /** The export every waPC guest has. */
+  public static final String GUEST_CALL = "__guest_call";
+
+  /**
+   * Detects how {@code module} runs.
+   *
+   * @throws IllegalArgumentException when its metadata section is invalid
+   */
+  public static PolicyDetection of(WasmModule module) {
+    Optional<PolicyMetadata> metadata = PolicyMetadata.of(module);
+    if (metadata.isPresent()) {
+      return new PolicyDetection(metadata.get().executionMode(), "its metadata", metadata);
+    }
+    if (exportsPrefix(module, "opa_")) {
+      return new PolicyDetection(ExecutionMode.OPA, "no metadata; exports opa_*", metadata);
+    }
+    if (exportsFunction(module, GUEST_CALL)) {
+      return new PolicyDetection(
+          ExecutionMode.KUBEWARDEN_WAPC, "no metadata; exports " + GUEST_CALL, metadata);
+    }
+    if (importsHostCall(module)) {
+      return new PolicyDetection(ExecutionMode.WASI, "no metadata; imports host.call", metadata);
+    }
+    if (exportsFunction(module, "_start")) {
+      return new PolicyDetection(
+          ExecutionMode.WASI, "no metadata; exports _start without " + GUEST_CALL, metadata);
+    }
+    return new PolicyDetection(
+        ExecutionMode.KUBEWARDEN_WAPC, "no metadata; Kubewarden's default", metadata);
+  }
+
+  /**
+   * Whether {@code module} looks like a Kubewarden policy rather than a module of the k8s-wasm WASI
+   * contract: it has Kubewarden metadata, exports {@code __guest_call} or {@code opa_*}, or imports
+   * {@code wapc.*} or {@code host.call}.
+   */
+  public static boolean isKubewardenPolicy(WasmModule module) {
+    if (module.customSections().stream().anyMatch(s -> PolicyMetadata.SECTION.equals(s.name()))) {
+      return true;
+    }
+    if (exportsFunction(module, GUEST_CALL) || exportsPrefix(module, "opa_")) {
+      return true;
+    }
+    for (int i = 0; i < module.importSection().importCount(); i++) {
+      Import imported = module.importSection().getImport(i);
+      if (imported.module().equals("wapc")) {
+        return true;
+      }
+    }
+    return importsHostCall(module);
+  }
+
+  static boolean exportsFunction(WasmModule module, String name) {
+    for (int i = 0; i < module.exportSection().exportCount(); i++) {
+      Export export = module.exportSection().getExport(i);
+      if (export.name().equals(name) && export.exportType() == ExternalType.FUNCTION) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean exportsPrefix(WasmModule module, String prefix) {
+    for (int i = 0; i < module.exportSection().exportCount(); i++) {
+      if (module.exportSection().getExport(i).name().startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean importsHostCall(WasmModule module) {
+    for (int i = 0; i < module.importSection().importCount(); i++) {
+      Import imported = module.importSection().getImport(i);
+      if (imported.module().equals("host") && imported.name().equals("call")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

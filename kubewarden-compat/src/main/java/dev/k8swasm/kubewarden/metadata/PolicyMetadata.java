@@ -1,0 +1,212 @@
+package dev.k8swasm.kubewarden.metadata;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.UnknownCustomSection;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.kubewarden.ExecutionMode;
+import dev.k8swasm.kubewarden.PolicyType;
+import dev.k8swasm.module.ModuleMetadata;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The metadata Kubewarden policies carry in the Wasm custom section {@value #SECTION} (UTF-8 JSON,
+ * camelCase), as written by {@code kwctl annotate}. Every field has Kubewarden's default when
+ * absent.
+ *
+ * @param protocolVersion {@code v1} or {@code Unknown} (waPC policies need {@code v1}); absent when
+ *     not declared
+ * @param rules the admission rules (a JSON list of RuleWithOperations), if declared
+ * @param annotations {@code io.kubewarden.policy.title}, {@code ...version}, ...
+ * @param mutating whether the policy mutates (default false)
+ * @param backgroundAudit whether the policy may run in background audits (default true)
+ * @param executionMode how the policy talks to its host (default {@code kubewarden-wapc})
+ * @param policyType what the policy validates (default {@code kubernetes})
+ * @param contextAwareResources the Kubernetes resources the policy wants to read
+ * @param hostCapabilities the host capabilities the policy declares it uses, if declared
+ * @param minimumKubewardenVersion the oldest Kubewarden able to run it, if declared
+ * @param raw the whole document as found in the module
+ */
+public record PolicyMetadata(
+    Optional<String> protocolVersion,
+    Optional<JsonNode> rules,
+    Map<String, String> annotations,
+    boolean mutating,
+    boolean backgroundAudit,
+    ExecutionMode executionMode,
+    PolicyType policyType,
+    List<ContextAwareResource> contextAwareResources,
+    Optional<List<String>> hostCapabilities,
+    Optional<String> minimumKubewardenVersion,
+    JsonNode raw) {
+
+  /** The name of the custom section holding the metadata. */
+  public static final String SECTION = "io.kubewarden.metadata";
+
+  /** The annotation holding the policy's title. */
+  public static final String TITLE = "io.kubewarden.policy.title";
+
+  /** The annotation holding the policy's version. */
+  public static final String VERSION = "io.kubewarden.policy.version";
+
+  public PolicyMetadata {
+    Objects.requireNonNull(protocolVersion, "protocolVersion");
+    Objects.requireNonNull(rules, "rules");
+    annotations = Map.copyOf(annotations);
+    Objects.requireNonNull(executionMode, "executionMode");
+    Objects.requireNonNull(policyType, "policyType");
+    contextAwareResources = List.copyOf(contextAwareResources);
+    hostCapabilities = hostCapabilities.map(List::copyOf);
+    Objects.requireNonNull(minimumKubewardenVersion, "minimumKubewardenVersion");
+    Objects.requireNonNull(raw, "raw");
+  }
+
+  /**
+   * The metadata of {@code module}, if it has the section.
+   *
+   * @throws IllegalArgumentException when the section is not valid metadata
+   */
+  public static Optional<PolicyMetadata> of(WasmModule module) {
+    for (CustomSection section : module.customSections()) {
+      if (SECTION.equals(section.name()) && section instanceof UnknownCustomSection unknown) {
+        return Optional.of(parse(unknown.bytes()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Parses the section's payload.
+   *
+   * @throws IllegalArgumentException naming the field that is wrong
+   */
+  public static PolicyMetadata parse(byte[] json) {
+    JsonNode root;
+    try {
+      root = Json.mapper().readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the " + SECTION + " custom section is not valid JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(
+          "the " + SECTION + " custom section must hold a JSON object");
+    }
+    return parse(root);
+  }
+
+  /**
+   * Reads metadata from its JSON form.
+   *
+   * @throws IllegalArgumentException naming the field that is wrong
+   */
+  public static PolicyMetadata parse(JsonNode root) {
+    String where = SECTION;
+    Optional<String> protocol = optionalText(root, "protocolVersion", where);
+    Optional<JsonNode> rules = Optional.ofNullable(root.get("rules")).filter(r -> !r.isNull());
+    if (rules.isPresent() && !rules.get().isArray()) {
+      throw new IllegalArgumentException(where + ": 'rules' must be a list of rules");
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    JsonNode a = root.get("annotations");
+    if (a != null && !a.isNull()) {
+      if (!a.isObject()) {
+        throw new IllegalArgumentException(where + ": 'annotations' must be an object");
+      }
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
+        if (!e.getValue().isTextual()) {
+          throw new IllegalArgumentException(
+              where + ": annotation '" + e.getKey() + "' must be a string");
+        }
+        annotations.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    boolean mutating = bool(root, "mutating", false, where);
+    boolean backgroundAudit = bool(root, "backgroundAudit", true, where);
+    ExecutionMode mode;
+    PolicyType type;
+    try {
+      mode =
+          optionalText(root, "executionMode", where)
+              .map(ExecutionMode::parse)
+              .orElse(ExecutionMode.KUBEWARDEN_WAPC);
+      type =
+          optionalText(root, "policyType", where)
+              .map(PolicyType::parse)
+              .orElse(PolicyType.KUBERNETES);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+    List<ContextAwareResource> resources =
+        ContextAwareResource.parseList(
+            root.get("contextAwareResources"), where + ": 'contextAwareResources'");
+    Optional<List<String>> capabilities = Optional.empty();
+    JsonNode c = root.get("hostCapabilities");
+    if (c != null && !c.isNull()) {
+      List<String> list = new ArrayList<>();
+      if (!c.isArray()) {
+        throw new IllegalArgumentException(where + ": 'hostCapabilities' must be a list");
+      }
+      c.forEach(
+          item -> {
+            if (!item.isTextual()) {
+              throw new IllegalArgumentException(
+                  where + ": 'hostCapabilities' must be a list of strings");
+            }
+            list.add(item.asText());
+          });
+      capabilities = Optional.of(list);
+    }
+    return new PolicyMetadata(
+        protocol,
+        rules,
+        annotations,
+        mutating,
+        backgroundAudit,
+        mode,
+        type,
+        resources,
+        capabilities,
+        optionalText(root, "minimumKubewardenVersion", where),
+        root.deepCopy());
+  }
+
+  /** The policy's title annotation, if any. */
+  public Optional<String> title() {
+    return Optional.ofNullable(annotations.get(TITLE));
+  }
+
+  /** The defaults this metadata gives a module: its rules and {@code mutating}. */
+  public ModuleMetadata toModuleMetadata() {
+    return new ModuleMetadata(rules, Optional.of(mutating), Optional.of(raw.deepCopy()));
+  }
+
+  private static Optional<String> optionalText(JsonNode root, String field, String where) {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(where + ": '" + field + "' must be a string");
+    }
+    return Optional.of(n.asText());
+  }
+
+  private static boolean bool(JsonNode root, String field, boolean dflt, String where) {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(where + ": '" + field + "' must be true or false");
+    }
+    return n.asBoolean();
+  }
+}

@@ -1,0 +1,323 @@
+package dev.k8swasm.wasi.sandbox;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.module.ModuleSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persistent compile cache: what Chicory's compiler produced for a module (a jar of classes),
+ * stored in a directory under the module's digest, so that loading the same module again, in this
+ * or a later process, skips compilation.
+ *
+ * <p>Where: the spec option {@code compileCache} (a directory, or {@code false} to disable it),
+ * else the system property {@code k8swasm.cache.dir} (a directory, or {@code off}), else {@code
+ * $XDG_CACHE_HOME/k8s-wasm} or {@code ~/.cache/k8s-wasm}. Entries live in a subdirectory per
+ * Chicory version, as compiled code is only valid for the version that produced it.
+ *
+ * <p>Entries are written to a temporary file and renamed into place, so readers never see a partial
+ * entry, and carry a SHA-256 of their content: an entry that does not match (truncated, corrupted)
+ * is deleted and ignored, and the module is compiled again. An unusable directory only disables
+ * caching, with one warning.
+ */
+final class CompileCache implements Cache {
+  /** The spec option naming the cache directory, or {@code false}. */
+  static final String OPTION = "compileCache";
+
+  /** The system property naming the cache directory, or {@code off}. */
+  static final String PROPERTY = "k8swasm.cache.dir";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
+  private static final byte[] MAGIC = {'k', '8', 'w', 'c', 0, 0, 0, 1};
+  private static final int HASH_LENGTH = 32;
+  private static final String CHICORY_VERSION = chicoryVersion();
+  private static volatile boolean warned;
+
+  private final Path directory;
+  private final java.util.Map<String, Boolean> usesInterpreter =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  CompileCache(Path directory) {
+    this.directory = directory.resolve("chicory-" + CHICORY_VERSION);
+  }
+
+  /** The cache {@code spec} asks for, or empty when caching is disabled. */
+  static Optional<CompileCache> forSpec(ModuleSpec spec) {
+    JsonNode option = spec.options().get(OPTION);
+    if (option != null && !option.isNull()) {
+      if (option.isBoolean()) {
+        return option.booleanValue() ? Optional.of(new CompileCache(defaultDirectory())) : none();
+      }
+      String text = option.asText().trim();
+      return disabled(text) ? none() : Optional.of(new CompileCache(Path.of(text)));
+    }
+    String property = System.getProperty(PROPERTY);
+    if (property != null) {
+      String text = property.trim();
+      return disabled(text) ? none() : Optional.of(new CompileCache(Path.of(text)));
+    }
+    return Optional.of(new CompileCache(defaultDirectory()));
+  }
+
+  private static Optional<CompileCache> none() {
+    return Optional.empty();
+  }
+
+  private static boolean disabled(String text) {
+    String t = text.toLowerCase(Locale.ROOT);
+    return t.isEmpty() || t.equals("off") || t.equals("false") || t.equals("none");
+  }
+
+  /** {@code $XDG_CACHE_HOME/k8s-wasm}, else {@code ~/.cache/k8s-wasm}. */
+  static Path defaultDirectory() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "k8s-wasm");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "k8s-wasm");
+  }
+
+  /** The directory entries are stored in. */
+  Path directory() {
+    return directory;
+  }
+
+  /** The file of {@code key}. */
+  Path file(String key) {
+    StringBuilder name = new StringBuilder(key.length() + 4);
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      name.append(Character.isLetterOrDigit(c) || c == '-' ? c : '_');
+    }
+    return directory.resolve(name.append(".jar").toString());
+  }
+
+  @Override
+  public byte[] get(String key) {
+    Path file = file(key);
+    byte[] stored;
+    try {
+      stored = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("compile cache: cannot read {}: {}", file, e.toString());
+      return null;
+    }
+    byte[] content = verified(stored);
+    if (content == null) {
+      LOG.info("compile cache: ignoring corrupt entry {}; the module is compiled again", file);
+      delete(file);
+      delete(traitsFile(key));
+    } else {
+      usesInterpreter.computeIfAbsent(key, k -> interpreterIn(content));
+    }
+    return content;
+  }
+
+  @Override
+  public void putIfAbsent(String key, byte[] data) {
+    usesInterpreter.put(key, interpreterIn(data));
+    Path file = file(key);
+    if (Files.exists(file)) {
+      return;
+    }
+    write(file, data);
+  }
+
+  /** Writes {@code data}, framed, to {@code file}: to a temporary file renamed into place. */
+  private void write(Path file, byte[] data) {
+    Path temp = null;
+    try {
+      Files.createDirectories(directory);
+      temp = Files.createTempFile(directory, ".entry", ".tmp");
+      Files.write(temp, framed(data));
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      temp = null;
+    } catch (IOException | RuntimeException e) {
+      if (!warned) {
+        warned = true;
+        LOG.warn(
+            "compile cache: cannot write to {} ({}); modules are compiled on every load. Set the"
+                + " system property {} to a writable directory, or to 'off'",
+            directory,
+            e.toString(),
+            PROPERTY);
+      }
+    } finally {
+      if (temp != null) {
+        delete(temp);
+      }
+    }
+  }
+
+  /** Removes the entry of {@code key} (and its traits), e.g. after it turned out to be unusable. */
+  void remove(String key) {
+    delete(file(key));
+    delete(traitsFile(key));
+  }
+
+  /**
+   * The key Chicory's compiler uses for a module: its SHA-256 digest, as Chicory's parser forms it.
+   */
+  static String key(byte[] module) {
+    return "sha-256:" + java.util.Base64.getEncoder().encodeToString(sha256(module));
+  }
+
+  private Path traitsFile(String key) {
+    Path jar = file(key);
+    String name = jar.getFileName().toString();
+    return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".traits");
+  }
+
+  /**
+   * What the cache knows about the module of {@code key} beyond its compiled code: its {@link
+   * ModuleTraits} and whether some of its functions run in the interpreter (then their code is
+   * needed at run time). Empty when unknown, unreadable or corrupt.
+   */
+  Optional<CachedTraits> traits(String key) {
+    Path file = traitsFile(key);
+    if (!Files.exists(file) || !Files.exists(file(key))) {
+      return Optional.empty();
+    }
+    try {
+      byte[] content = verified(Files.readAllBytes(file));
+      if (content == null) {
+        delete(file);
+        return Optional.empty();
+      }
+      Properties p = new Properties();
+      p.load(new java.io.ByteArrayInputStream(content));
+      String obstacle = p.getProperty("snapshotObstacle", "");
+      return Optional.of(
+          new CachedTraits(
+              new ModuleTraits(
+                  Boolean.parseBoolean(p.getProperty("tablesMutable")),
+                  obstacle.isEmpty() ? Optional.empty() : Optional.of(obstacle)),
+              Boolean.parseBoolean(p.getProperty("interpreted", "true"))));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Records {@code traits} of the module of {@code key}, whose compiled code is in the cache. */
+  void putTraits(String key, ModuleTraits traits) {
+    Boolean interpreted = usesInterpreter.get(key);
+    if (interpreted == null || !Files.exists(file(key))) {
+      return;
+    }
+    Properties p = new Properties();
+    p.setProperty("tablesMutable", Boolean.toString(traits.tablesMutable()));
+    p.setProperty("snapshotObstacle", traits.snapshotObstacle().orElse(""));
+    p.setProperty("interpreted", interpreted.toString());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      p.store(out, null);
+      write(traitsFile(key), out.toByteArray());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("compile cache: cannot write traits of {}: {}", key, e.toString());
+    }
+  }
+
+  /** Traits from the cache. */
+  record CachedTraits(ModuleTraits traits, boolean interpreted) {}
+
+  /** Whether the compiled classes in {@code jar} call Chicory's interpreter for some functions. */
+  private static boolean interpreterIn(byte[] jar) {
+    byte[] marker =
+        "compilerInterpreterMachine".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (java.util.jar.JarInputStream in =
+        new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar))) {
+      for (java.util.jar.JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+        byte[] content = in.readAllBytes();
+        if (indexOf(content, marker) >= 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  private static int indexOf(byte[] data, byte[] pattern) {
+    outer:
+    for (int i = 0; i + pattern.length <= data.length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (data[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("compile cache: cannot delete {}: {}", file, e.toString());
+    }
+  }
+
+  private static byte[] framed(byte[] data) {
+    ByteBuffer out = ByteBuffer.allocate(MAGIC.length + HASH_LENGTH + data.length);
+    out.put(MAGIC).put(sha256(data)).put(data);
+    return out.array();
+  }
+
+  private static byte[] verified(byte[] stored) {
+    int header = MAGIC.length + HASH_LENGTH;
+    if (stored.length < header || !Arrays.equals(stored, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      return null;
+    }
+    byte[] content = Arrays.copyOfRange(stored, header, stored.length);
+    byte[] hash = sha256(content);
+    return Arrays.equals(stored, MAGIC.length, header, hash, 0, HASH_LENGTH) ? content : null;
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String chicoryVersion() {
+    String resource = "/META-INF/maven/com.dylibso.chicory/compiler/pom.properties";
+    try (InputStream in =
+        com.dylibso.chicory.compiler.MachineFactoryCompiler.class.getResourceAsStream(resource)) {
+      if (in != null) {
+        Properties properties = new Properties();
+        properties.load(in);
+        String version = properties.getProperty("version");
+        if (version != null && !version.isBlank()) {
+          return version.replaceAll("[^A-Za-z0-9.\\-]", "_");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    }
+    return "unknown";
+  }
+}
