@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmark protocol (/work/shared/benchmarks.md, and benchmarks/README.md):
+# Runs the benchmark protocol (benchmarks/README.md):
 # JMH benchmarks of scenarios S1-S7, the V8 reference (Node.js) and the native
 # reference (gcc -O2) in one run, then writes benchmarks/results/latest.md and
 # latest.json.
@@ -10,6 +10,8 @@
 #               interpreter for S1 only, 2-thread scaling for S1 only; < 3 min
 #   (default)   every scenario x strategy x engine, more iterations; ~30+ min
 #   --no-build  use the existing benchmarks/target/benchmarks.jar
+#   --jvm PATH  the java binary of the benchmark JVMs (default: the one on PATH)
+#   --jvm-args  their flags (default: -Xmx1g -XX:+UseParallelGC)
 #
 # Needs: JDK 17, Maven, Node.js >= 20 (else the V8 column is empty), gcc (else
 # the native column is empty). Everything it writes besides results/ stays in
@@ -22,12 +24,14 @@ cd "$root"
 quick=false
 build=true
 jvm_args="-Xmx1g -XX:+UseParallelGC"
+jvm=()
 while (($#)); do
   case "$1" in
     --quick) quick=true ;;
     --no-build) build=false ;;
     --jvm-args) jvm_args="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --jvm) jvm=(-jvm "$2"); shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -54,20 +58,21 @@ props="-Dk8swasm.cache.dir=$work/compile-cache -Dk8swasm.root=$root"
 jmh() { # name, JMH arguments...
   local name="$1"; shift
   echo "== JMH $name"
-  java $props -jar "$jar" "$@" -jvmArgs "$jvm_args $props" -rf json -rff "$work/jmh-$name.json" \
+  java $props -jar "$jar" "$@" "${jvm[@]}" -jvmArgs "$jvm_args $props" -rf json -rff "$work/jmh-$name.json" \
     > "$work/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $work/jmh-$name.log" >&2; tail -20 "$work/jmh-$name.log" >&2; }
-  grep -E '^(Evaluation|ColdStart|Breakdown)Benchmark' "$work/jmh-$name.log" | grep -v ':gc\.' | grep -vE ':(stack|·)' || true
+  grep -E '^(Evaluation|ColdStart|Breakdown)Benchmark' "$work/jmh-$name.log" | grep -vE ':(gc\.|p0|p1|stack)' || true
 }
 
 if $quick; then
-  iter=(-f 1 -wi 1 -w 1s -i 1 -r 2s)
+  iter=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1,S2,S3,S4,S5,S7 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
-  jmh throughput 'EvaluationBenchmark.throughput[12]' "${iter[@]}" \
+  # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores
+  jmh throughput 'EvaluationBenchmark.throughput[12]' -f 1 -wi 4 -w 1s -i 2 -r 1s \
     -p scenario=S1 -p strategy=SNAPSHOT -p engine=COMPILER
-  jmh breakdown 'BreakdownBenchmark' -f 1 -wi 1 -w 1s -i 1 -r 1s -p strategy=SNAPSHOT
+  jmh breakdown 'BreakdownBenchmark' "${iter[@]}" -p strategy=SNAPSHOT
   jmh coldstart 'ColdStartBenchmark' -f 1 -wi 2 -i 5 -p module=big_validator,magic_validator -p cache=cached
   jmh coldstart-uncached 'ColdStartBenchmark' -f 1 -wi 0 -i 2 -p module=magic_validator -p cache=uncached
   ref_seconds=2

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 final class WasiPolicyModule implements PolicyModule {
   private final String name;
   private final Map<ReviewKind, String> entryPoints;
+  private final String[] exports = new String[ReviewKind.values().length];
   private final Limits limits;
   private final Envelope envelope;
   private final SandboxedModule<?> sandbox;
@@ -32,6 +33,7 @@ final class WasiPolicyModule implements PolicyModule {
   WasiPolicyModule(ModuleSpec spec, ModuleShape shape, SandboxedModule<?> sandbox) {
     this.name = spec.name();
     this.entryPoints = shape.entryPoints();
+    entryPoints.forEach((kind, export) -> exports[kind.ordinal()] = export);
     this.limits = spec.limits();
     this.envelope = new Envelope(spec.settings());
     this.sandbox = sandbox;
@@ -82,7 +84,7 @@ final class WasiPolicyModule implements PolicyModule {
   }
 
   private String entryPoint(ReviewKind kind) {
-    String export = entryPoints.get(kind);
+    String export = exports[kind.ordinal()];
     if (export == null) {
       throw new ModuleException(
           name,

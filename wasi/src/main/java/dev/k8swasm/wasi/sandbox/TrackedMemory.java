@@ -159,7 +159,7 @@ final class TrackedMemory implements Memory {
         continue;
       }
       marks[b] = 0;
-      byte[] page = pages[b >>> 4];
+      byte[] page = pages[b >>> (PAGE_SHIFT - BLOCK_SHIFT)];
       int offset = (b & (BLOCKS_PER_PAGE - 1)) << BLOCK_SHIFT;
       if (b < snapshotBlocks) {
         snapshot.copyBlock(b, page, offset);
@@ -169,7 +169,7 @@ final class TrackedMemory implements Memory {
       // A store that started at the end of this block may have spilled into the next one.
       int next = b + 1;
       if (next < blocks && marks[next] == 0) {
-        byte[] nextPage = pages[next >>> 4];
+        byte[] nextPage = pages[next >>> (PAGE_SHIFT - BLOCK_SHIFT)];
         int nextOffset = (next & (BLOCKS_PER_PAGE - 1)) << BLOCK_SHIFT;
         if (next < snapshotBlocks) {
           snapshot.copyRange(next, nextPage, nextOffset, SPILL);
@@ -249,7 +249,9 @@ final class TrackedMemory implements Memory {
     size++;
     int blocks = size * BLOCKS_PER_PAGE;
     if (blocks > dirty.length) {
-      dirty = Arrays.copyOf(dirty, Math.max(blocks, Math.min(dirty.length * 2, maxPages * 16)));
+      dirty =
+          Arrays.copyOf(
+              dirty, Math.max(blocks, Math.min(dirty.length * 2, maxPages * BLOCKS_PER_PAGE)));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.k8swasm.wasi.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.dylibso.chicory.wasm.WasmModule;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.k8swasm.module.Engine;
@@ -46,11 +47,7 @@ class CompileCacheTest {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      // the compiled classes; a small ".traits" file beside each one is checked separately
-      return files
-          .filter(Files::isRegularFile)
-          .filter(f -> f.getFileName().toString().endsWith(".jar"))
-          .toList();
+      return files.filter(f -> f.toString().endsWith(".jar")).toList();
     }
   }
 
@@ -63,10 +60,57 @@ class CompileCacheTest {
     assertThat(entries.get(0).getParent().getFileName().toString()).startsWith("chicory-");
     byte[] stored = Files.readAllBytes(entries.get(0));
 
+    Path traits = traitsOf(entries.get(0));
+    assertThat(traits).exists();
+
     assertThat(scribble(spec(dir))).isEqualTo(3);
     // reused, not written again (a new compilation would differ in the jar's timestamps)
     assertThat(Files.readAllBytes(entries.get(0))).isEqualTo(stored);
     assertThat(entries()).hasSize(1);
+  }
+
+  private static Path traitsOf(Path jar) {
+    String name = jar.getFileName().toString();
+    return jar.resolveSibling(name.substring(0, name.length() - 4) + ".traits");
+  }
+
+  @Test
+  void aCachedModuleLoadsWithoutItsCodeAndStillRuns() throws IOException {
+    scribble(spec(dir));
+    String key = CompileCache.key(Files.readAllBytes(SandboxModules.path("scribble")));
+    CompileCache cache = CompileCache.forSpec(spec(dir)).orElseThrow();
+    assertThat(cache.traits(key)).isPresent();
+    WasmModule codeless =
+        Compilation.parseWithoutCode(Files.readAllBytes(SandboxModules.path("scribble")), key);
+    assertThat(codeless).isNotNull();
+    assertThat(codeless.digest()).isEqualTo(key);
+    assertThat(codeless.codeSection().getFunctionBody(0).instructions()).isEmpty();
+    // a second load takes that path and behaves the same (memory, globals, data segments)
+    assertThat(scribble(spec(dir))).isEqualTo(3);
+    try (SandboxedModule<HostImports> module = SandboxedModule.builder(spec(dir)).build()) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(
+                module.<Long>evaluate(
+                    new byte[0],
+                    g -> {
+                      g.call("scribble", 1);
+                      return g.call("pages")[0];
+                    }))
+            .isEqualTo(3L);
+      }
+    }
+  }
+
+  @Test
+  void corruptTraitsAreIgnored() throws IOException {
+    scribble(spec(dir));
+    Path traits = traitsOf(entries().get(0));
+    Files.write(traits, new byte[] {1, 2, 3});
+    assertThat(scribble(spec(dir))).isEqualTo(3);
+    CompileCache cache = CompileCache.forSpec(spec(dir)).orElseThrow();
+    assertThat(cache.traits(CompileCache.key(Files.readAllBytes(SandboxModules.path("scribble")))))
+        .as("rewritten after the full load")
+        .isPresent();
   }
 
   @Test
