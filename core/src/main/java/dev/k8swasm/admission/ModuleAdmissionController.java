@@ -7,12 +7,9 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
-import dev.k8swasm.observe.Evaluation;
 import dev.k8swasm.observe.EvaluationListener;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * An {@link AdmissionController} that asks one module, checking its answer as kube-apiserver checks
@@ -82,14 +79,8 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
   }
 
   private void report(long start, String decision, FailureReason failure) {
-    EvaluationListener.notify(
-        listener,
-        new Evaluation(
-            module.name(),
-            ReviewKind.ADMISSION,
-            decision,
-            Duration.ofNanos(System.nanoTime() - start),
-            Optional.ofNullable(failure)));
+    EvaluationListener.report(
+        listener, module.name(), ReviewKind.ADMISSION, decision, start, failure);
   }
 
   private AdmissionResponse ask(AdmissionReview review, AdmissionRequest request) {

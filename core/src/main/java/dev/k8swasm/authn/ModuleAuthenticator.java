@@ -7,14 +7,11 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
-import dev.k8swasm.observe.Evaluation;
 import dev.k8swasm.observe.EvaluationListener;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -78,14 +75,8 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
     }
     String decision =
         failure != null ? "error" : result.authenticated() ? "authenticated" : "unauthenticated";
-    EvaluationListener.notify(
-        listener,
-        new Evaluation(
-            module.name(),
-            ReviewKind.AUTHENTICATION,
-            decision,
-            Duration.ofNanos(System.nanoTime() - start),
-            Optional.ofNullable(failure)));
+    EvaluationListener.report(
+        listener, module.name(), ReviewKind.AUTHENTICATION, decision, start, failure);
     return result;
   }
 

@@ -6,11 +6,8 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
-import dev.k8swasm.observe.Evaluation;
 import dev.k8swasm.observe.EvaluationListener;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * An {@link Authorizer} that asks one module. The module always receives the v1 form of the review
@@ -61,14 +58,13 @@ public final class ModuleAuthorizer implements Authorizer, AutoCloseable {
               ? AuthorizationDecision.deny("", module.name()).withError(e.getMessage())
               : AuthorizationDecision.noOpinion("").withError(e.getMessage());
     }
-    EvaluationListener.notify(
+    EvaluationListener.report(
         listener,
-        new Evaluation(
-            module.name(),
-            ReviewKind.AUTHORIZATION,
-            failure != null ? "error" : label(decision.decision()),
-            Duration.ofNanos(System.nanoTime() - start),
-            Optional.ofNullable(failure)));
+        module.name(),
+        ReviewKind.AUTHORIZATION,
+        failure != null ? "error" : label(decision.decision()),
+        start,
+        failure);
     return decision;
   }
 

@@ -1,5 +1,10 @@
 package dev.k8swasm.observe;
 
+import dev.k8swasm.module.FailureReason;
+import dev.k8swasm.module.ReviewKind;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Receives every module evaluation, for metrics and tracing. Called on the evaluating thread:
  * implementations must be thread-safe and fast, and must not throw.
@@ -12,6 +17,27 @@ public interface EvaluationListener {
 
   /** Called once per module evaluation. */
   void onEvaluation(Evaluation evaluation);
+
+  /**
+   * Reports an evaluation of {@code module} that started at {@code startNanos} ({@link
+   * System#nanoTime()}), safely.
+   */
+  static void report(
+      EvaluationListener listener,
+      String module,
+      ReviewKind kind,
+      String decision,
+      long startNanos,
+      FailureReason failure) {
+    notify(
+        listener,
+        new Evaluation(
+            module,
+            kind,
+            decision,
+            Duration.ofNanos(System.nanoTime() - startNanos),
+            Optional.ofNullable(failure)));
+  }
 
   /** Calls safely, so a failing listener never changes a decision. */
   static void notify(EvaluationListener listener, Evaluation evaluation) {
