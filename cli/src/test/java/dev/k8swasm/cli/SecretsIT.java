@@ -4,7 +4,6 @@ import static dev.k8swasm.cli.Cli.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,11 +53,6 @@ class SecretsIT {
   }
 
   /** The module repeats the token bare: on stderr, in its error, in status.error. */
-  @Disabled(
-      "bug: the wasi runtime's DebugLog (dev.k8swasm.wasi.module.<name>) logs the module's stderr"
-          + " and output with Redaction.redact(text) only, which misses a token repeated bare;"
-          + " for an AUTHENTICATION evaluation it must use Redaction.redact(text, token) with the"
-          + " request's spec.token (see TokenLeakTest.debugLogHasNoBareToken in wasi)")
   @ParameterizedTest
   @ValueSource(strings = {"answer", "err", "exit"})
   void debugRunOfAModuleThatRepeatsTheTokenBareLogsNoToken(String path, @TempDir Path dir)

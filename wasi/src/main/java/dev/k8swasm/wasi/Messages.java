@@ -19,7 +19,15 @@ public final class Messages {
    * escaped, so it fits on one line and cannot forge log lines.
    */
   public static String excerpt(String text, int maxChars) {
-    String redacted = Redaction.redact(text);
+    return excerpt(text, maxChars, null);
+  }
+
+  /**
+   * As {@link #excerpt(String, int)}, and every occurrence of {@code secret} (the bearer token
+   * under review, or null) is removed before the text is cut, so no part of it survives.
+   */
+  public static String excerpt(String text, int maxChars, String secret) {
+    String redacted = Redaction.redact(text, secret);
     if (redacted.length() <= maxChars) {
       return escape(redacted);
     }
@@ -33,9 +41,12 @@ public final class Messages {
         + " more characters)";
   }
 
-  /** {@code "; stderr: ..."} with an excerpt of {@code stderr}, or nothing when it is empty. */
-  public static String stderrNote(BoundedOutput stderr) {
-    return stderr.size() == 0 ? "" : "; stderr: " + excerpt(stderr.text(), STDERR_CHARS);
+  /**
+   * {@code "; stderr: ..."} with an excerpt of {@code stderr} without any occurrence of {@code
+   * secret} (or null), or nothing when stderr is empty.
+   */
+  public static String stderrNote(BoundedOutput stderr, String secret) {
+    return stderr.size() == 0 ? "" : "; stderr: " + excerpt(stderr.text(), STDERR_CHARS, secret);
   }
 
   /** A duration as people write it: {@code 200ms}, {@code 2s}, {@code 1.5s}. */

@@ -10,6 +10,7 @@ import dev.k8swasm.module.ModuleException;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Reads the output envelope {@code {"response": ..., "error": "..."}} a module wrote to stdout and
@@ -22,21 +23,26 @@ final class ResponseReader {
   private final String module;
   private final BoundedOutput stdout;
   private final BoundedOutput stderr;
+  private final Supplier<String> secret;
 
-  private ResponseReader(String module, BoundedOutput stdout, BoundedOutput stderr) {
+  private ResponseReader(
+      String module, BoundedOutput stdout, BoundedOutput stderr, Supplier<String> secret) {
     this.module = module;
     this.stdout = stdout;
     this.stderr = stderr;
+    this.secret = secret;
   }
 
   /**
    * The {@code response} object of the envelope in {@code stdout}.
    *
    * @throws ModuleException BAD_OUTPUT when stdout is empty, not one JSON object or has no {@code
-   *     response} object; MODULE_ERROR when the module reported an {@code error}
+   *     response} object; MODULE_ERROR when the module reported an {@code error}; failure messages
+   *     never contain the text {@code secret} supplies (asked only on failure)
    */
-  static JsonNode read(String module, BoundedOutput stdout, BoundedOutput stderr) {
-    return new ResponseReader(module, stdout, stderr).read();
+  static JsonNode read(
+      String module, BoundedOutput stdout, BoundedOutput stderr, Supplier<String> secret) {
+    return new ResponseReader(module, stdout, stderr, secret).read();
   }
 
   private JsonNode read() {
@@ -52,7 +58,8 @@ final class ResponseReader {
       String message = error.isTextual() ? error.asText() : error.toString();
       throw failure(
           FailureReason.MODULE_ERROR,
-          "module reported an error: " + Messages.excerpt(message, Messages.STDERR_CHARS));
+          "module reported an error: "
+              + Messages.excerpt(message, Messages.STDERR_CHARS, secret.get()));
     }
     JsonNode response = envelope.get("response");
     if (response == null || response.isNull()) {
@@ -85,14 +92,15 @@ final class ResponseReader {
       throw failure(
           FailureReason.BAD_OUTPUT,
           "module's stdout is not one JSON document ("
-              + Messages.excerpt(e.getOriginalMessage(), Messages.PREVIEW_CHARS)
+              + Messages.excerpt(e.getOriginalMessage(), Messages.PREVIEW_CHARS, secret.get())
               + "): "
               + preview());
     } catch (CharConversionException e) {
       throw failure(
           FailureReason.BAD_OUTPUT,
           "module's stdout is not valid UTF-8 ("
-              + Messages.excerpt(String.valueOf(e.getMessage()), Messages.PREVIEW_CHARS)
+              + Messages.excerpt(
+                  String.valueOf(e.getMessage()), Messages.PREVIEW_CHARS, secret.get())
               + "): "
               + preview());
     } catch (IOException e) {
@@ -119,10 +127,10 @@ final class ResponseReader {
   }
 
   private String preview() {
-    return "\"" + Messages.excerpt(stdout.text(), Messages.PREVIEW_CHARS) + "\"";
+    return "\"" + Messages.excerpt(stdout.text(), Messages.PREVIEW_CHARS, secret.get()) + "\"";
   }
 
   private ModuleException failure(FailureReason reason, String detail) {
-    return new ModuleException(module, reason, detail + Messages.stderrNote(stderr));
+    return new ModuleException(module, reason, detail + Messages.stderrNote(stderr, secret.get()));
   }
 }

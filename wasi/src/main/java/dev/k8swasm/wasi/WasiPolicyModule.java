@@ -12,6 +12,7 @@ import dev.k8swasm.wasi.sandbox.SandboxedModule;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
  * its own envelope and runs in an instance of its own; the shared parts are immutable.
  */
 final class WasiPolicyModule implements PolicyModule {
+  private static final Supplier<String> NONE = () -> null;
+
   private final String name;
   private final Map<ReviewKind, String> entryPoints;
   private final String[] exports = new String[ReviewKind.values().length];
@@ -61,21 +64,23 @@ final class WasiPolicyModule implements PolicyModule {
     String export = entryPoint(kind);
     checkRequest(request);
     byte[] input = envelope.wrap(request);
-    log.input(kind, input);
+    Supplier<String> token = kind == ReviewKind.AUTHENTICATION ? RequestToken.of(request) : NONE;
+    log.input(kind, input, token);
     OutputObserver observer =
         log.active()
             ? (stdout, stderr, succeeded) -> {
-              log.stderr(kind, stderr);
-              log.output(kind, stdout);
+              log.stderr(kind, stderr, token);
+              log.output(kind, stdout, token);
             }
             : null;
     return sandbox.evaluate(
         input,
         guest -> {
           guest.call(export);
-          return ResponseReader.read(name, guest.stdout(), guest.stderr());
+          return ResponseReader.read(name, guest.stdout(), guest.stderr(), token);
         },
-        observer);
+        observer,
+        token);
   }
 
   /** The sandbox running the module (tests, benchmarks). */

@@ -20,7 +20,7 @@ class ResponseReaderTest {
 
   private static ModuleException failure(String stdout, String stderr) {
     try {
-      ResponseReader.read("m", output(stdout), output(stderr));
+      ResponseReader.read("m", output(stdout), output(stderr), () -> null);
     } catch (ModuleException e) {
       return e;
     }
@@ -31,12 +31,16 @@ class ResponseReaderTest {
   void returnsTheResponse() {
     assertThat(
             ResponseReader.read(
-                    "m", output(" \n{\"response\":{\"a\":1},\"error\":\"\",\"x\":2}\n"), output(""))
+                    "m",
+                    output(" \n{\"response\":{\"a\":1},\"error\":\"\",\"x\":2}\n"),
+                    output(""),
+                    () -> null)
                 .path("a")
                 .asInt())
         .isEqualTo(1);
     assertThat(
-            ResponseReader.read("m", output("{\"response\":{},\"error\":null}"), output(""))
+            ResponseReader.read(
+                    "m", output("{\"response\":{},\"error\":null}"), output(""), () -> null)
                 .isObject())
         .isTrue();
   }
@@ -72,5 +76,23 @@ class ResponseReaderTest {
         .contains("\"line one\\nBearer <redacted> yyy", "more characters)")
         .contains("stderr: warn: \"token\": \"<redacted>\"\\u0007")
         .doesNotContain("abcdefgh", "s3cret", "\n");
+  }
+
+  @Test
+  void aSecretRepeatedBareIsRemovedEvenWhereTheExcerptIsCut() {
+    String token = "0123456789abcdef";
+    String stderr = "x".repeat(Messages.STDERR_CHARS - 4) + token + " and again " + token;
+    String stdout = "{\"error\":\"bad " + token + "\"}";
+
+    ModuleException e;
+    try {
+      ResponseReader.read("m", output(stdout), output(stderr), () -> token);
+      throw new AssertionError("no failure");
+    } catch (ModuleException failure) {
+      e = failure;
+    }
+
+    assertThat(e.reason()).isEqualTo(FailureReason.MODULE_ERROR);
+    assertThat(e.getMessage()).contains("bad <redacted>").doesNotContain("0123");
   }
 }

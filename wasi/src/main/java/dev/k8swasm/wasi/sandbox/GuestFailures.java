@@ -32,6 +32,7 @@ final class GuestFailures {
    * @param deniedGrowth the pages of a {@code memory.grow} refused during the evaluation because of
    *     the memory limit, or -1: a trap or exit that follows is reported as {@link
    *     FailureReason#MEMORY_LIMIT}
+   * @param secret text the message must not contain (the bearer token under review), or null
    */
   static ModuleException classify(
       String module,
@@ -39,8 +40,9 @@ final class GuestFailures {
       boolean deadlineFired,
       Limits limits,
       BoundedOutput stderr,
-      int deniedGrowth) {
-    String stderrNote = Messages.stderrNote(stderr);
+      int deniedGrowth,
+      String secret) {
+    String stderrNote = Messages.stderrNote(stderr, secret);
     if (deadlineFired) {
       return new ModuleException(
           module,
@@ -74,7 +76,7 @@ final class GuestFailures {
               + deniedGrowth
               + (deniedGrowth == 1 ? " page" : " pages")
               + " denied; Limits.maxMemoryBytes), then "
-              + Messages.excerpt(describe(failure), Messages.STDERR_CHARS)
+              + Messages.excerpt(describe(failure), Messages.STDERR_CHARS, secret)
               + stderrNote,
           failure);
     }
@@ -105,7 +107,7 @@ final class GuestFailures {
     return new ModuleException(
         module,
         FailureReason.TRAP,
-        Messages.excerpt(describe(failure), Messages.STDERR_CHARS) + stderrNote,
+        Messages.excerpt(describe(failure), Messages.STDERR_CHARS, secret) + stderrNote,
         failure);
   }
 

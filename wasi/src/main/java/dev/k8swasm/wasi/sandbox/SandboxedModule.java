@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,7 @@ import org.slf4j.LoggerFactory;
 public final class SandboxedModule<H extends HostImports> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxedModule.class);
   private static final BoundedOutput NO_OUTPUT = new BoundedOutput("stderr", 1);
+  private static final Supplier<String> NO_SECRET = () -> null;
 
   private final PreparedModule<H> prepared;
   private final Lifecycle<H> lifecycle;
@@ -144,7 +146,19 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
    * when the evaluation is over, whatever its outcome (for debug logging).
    */
   public <R> R evaluate(byte[] stdin, GuestCall<H, R> call, OutputObserver observer) {
+    return evaluate(stdin, call, observer, NO_SECRET);
+  }
+
+  /**
+   * As {@link #evaluate(byte[], GuestCall, OutputObserver)}, and the messages of the exceptions it
+   * throws never contain the text {@code secret} supplies (e.g. the bearer token of the request
+   * under review, which the guest may have repeated on stderr). {@code secret} is asked only when a
+   * message is built, so a successful evaluation does not pay for finding it; it may supply null.
+   */
+  public <R> R evaluate(
+      byte[] stdin, GuestCall<H, R> call, OutputObserver observer, Supplier<String> secret) {
     Objects.requireNonNull(stdin, "stdin");
+    Objects.requireNonNull(secret, "secret");
     Objects.requireNonNull(call, "call");
     if (closed) {
       throw new ModuleException(
@@ -181,14 +195,15 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
       }
       return result;
     }
-    ModuleException error = classify(failure, fired, guest);
+    ModuleException error = classify(failure, fired, guest, secret);
     if (guest != null) {
       lifecycle.discard(guest);
     }
     throw error;
   }
 
-  private ModuleException classify(Throwable failure, boolean fired, GuestInstance<H> guest) {
+  private ModuleException classify(
+      Throwable failure, boolean fired, GuestInstance<H> guest, Supplier<String> secret) {
     if (failure instanceof ModuleException && !fired) {
       return (ModuleException) failure;
     }
@@ -199,7 +214,8 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
         fired,
         prepared.limits(),
         guest == null ? NO_OUTPUT : guest.stderr(),
-        memory == null ? -1 : memory.deniedGrowth());
+        memory == null ? -1 : memory.deniedGrowth(),
+        secret.get());
   }
 
   /** Frees pooled instances. Evaluations running now complete; later ones fail with CLOSED. */
@@ -495,7 +511,8 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
                         fired,
                         prepared.limits(),
                         guest == null ? NO_OUTPUT : guest.stderr(),
-                        -1)
+                        -1,
+                        null)
                     .detail();
         return fallback(prepared, "its initialisation failed (" + why + ")");
       }

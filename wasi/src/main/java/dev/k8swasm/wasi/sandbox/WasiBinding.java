@@ -61,6 +61,7 @@ final class WasiBinding implements AutoCloseable {
   private final BoundedOutput stderr;
   private final byte[] scratch = new byte[4096];
   private final Clock clock;
+  private final MonotonicClock monotonic;
   private final Random random;
   private final List<String> arguments;
   private final HostFunction[] imports;
@@ -81,6 +82,7 @@ final class WasiBinding implements AutoCloseable {
     this.stdout = stdout;
     this.stderr = stderr;
     this.clock = clock;
+    this.monotonic = new MonotonicClock(clock);
     this.random = random;
     this.arguments = arguments;
     open();
@@ -197,7 +199,7 @@ final class WasiBinding implements AutoCloseable {
             .withThrowOnExit0(true) // proc_exit(0) throws too; the sandbox treats it as success
             .build();
     wasi = WasiPreview1.builder().withOptions(options).build();
-    current = WasiHost.functions(wasi);
+    current = WasiHost.functions(wasi, monotonic);
     for (int i = 0; i < current.length; i++) {
       if (current[i].name().equals("fd_read")) {
         readIndex = i;

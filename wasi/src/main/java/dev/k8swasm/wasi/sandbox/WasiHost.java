@@ -10,18 +10,20 @@ import java.util.function.ToLongFunction;
  * and randomness from the evaluation. Two things differ from Chicory's: {@code fd_read} is guarded
  * against buffers outside the guest's memory, and the functions Chicory does not implement
  * (sockets, {@code proc_raise}) return an error code instead of trapping, as the module
- * specification promises.
+ * specification promises, and the monotonic clock reads the evaluation's clock (Chicory reads
+ * {@link System#nanoTime()}), so an injected clock governs every clock a guest can see.
  */
 final class WasiHost {
   private static final long EBADF = 8;
   private static final long EFAULT = 21;
   private static final long ENOSYS = 52;
   private static final long ENOTSOCK = 57;
+  private static final int CLOCK_MONOTONIC = 1;
 
   private WasiHost() {}
 
   /** The host functions of {@code wasi}, with the changes described above. */
-  static HostFunction[] functions(WasiPreview1 wasi) {
+  static HostFunction[] functions(WasiPreview1 wasi, MonotonicClock monotonic) {
     HostFunction[] functions = wasi.toHostFunctions();
     for (int i = 0; i < functions.length; i++) {
       HostFunction function = functions[i];
@@ -31,10 +33,30 @@ final class WasiHost {
             case "sock_accept", "sock_recv", "sock_send" ->
                 returning(function, args -> args[0] >= 0 && args[0] <= 2 ? ENOTSOCK : EBADF);
             case "proc_raise" -> returning(function, args -> ENOSYS);
+            case "clock_time_get" -> monotonicFromClock(function, monotonic);
             default -> function;
           };
     }
     return functions;
+  }
+
+  /**
+   * {@code clock_time_get} answering the monotonic clock (id 1) from {@code monotonic}; the other
+   * clocks as Chicory does (realtime from the same injected clock, CPU-time clocks ENOTSUP).
+   */
+  private static HostFunction monotonicFromClock(
+      HostFunction clockTimeGet, MonotonicClock monotonic) {
+    return new HostFunction(
+        clockTimeGet.module(),
+        clockTimeGet.name(),
+        clockTimeGet.functionType(),
+        (instance, args) -> {
+          if ((int) args[0] != CLOCK_MONOTONIC) {
+            return clockTimeGet.handle().apply(instance, args);
+          }
+          instance.memory().writeLong((int) args[2], monotonic.nanos());
+          return new long[] {0};
+        });
   }
 
   /** {@code function} replaced by one that only returns the error code {@code errno} computes. */

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -159,11 +158,6 @@ class AmbientAuthorityTest {
    * host's clock (tests may inject a fixed clock)"), so a module that measures time with it is
    * deterministic under a fixed clock.
    */
-  @Disabled(
-      "bug: Chicory 1.7.5's clock_time_get answers CLOCK_MONOTONIC (id 1) with System.nanoTime(),"
-          + " ignoring WasiOptions.withClock; WasiHost.functions (sandbox) must replace"
-          + " clock_time_get so that id 1 reads the evaluation's clock too, e.g. the clock's"
-          + " instant in nanoseconds")
   @ParameterizedTest
   @EnumSource(Engine.class)
   void monotonicClockIsInjected(Engine engine) {

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -138,12 +137,6 @@ class TokenLeakTest {
    * Evaluating the module directly: the ModuleException (MODULE_ERROR with the module's error,
    * EXIT_CODE with its stderr) must not carry the token either.
    */
-  @Disabled(
-      "bug: WasiPolicyModule puts the module's error text and stderr into ModuleException"
-          + " messages after Redaction.redact(text), which only removes \"token\": values and"
-          + " Bearer credentials; for an AUTHENTICATION evaluation it must also remove the"
-          + " request's spec.token wherever it appears: Redaction.redact(text, token) (core),"
-          + " with the token read from the request")
   @ParameterizedTest
   @ValueSource(strings = {"err", "exit"})
   void moduleExceptionsHaveNoBareToken(String path) {
@@ -161,10 +154,6 @@ class TokenLeakTest {
   }
 
   /** The module's debug log (stderr, output envelope) must not carry the bare token. */
-  @Disabled(
-      "bug: DebugLog logs the module's stderr and output after Redaction.redact(text) only; for"
-          + " an AUTHENTICATION evaluation it must also remove the request's spec.token"
-          + " (Redaction.redact(text, token))")
   @ParameterizedTest
   @ValueSource(strings = {"answer", "err", "exit"})
   void debugLogHasNoBareToken(String path) {
