@@ -91,7 +91,7 @@ struct kw_value {
     kw_value *keys;  /* KW_OBJECT: the member names (KW_STRING values) */
     const char *raw; /* exact source text of the value (not NUL-terminated) */
     size_t raw_len;
-    size_t cap_;     /* internal */
+    void *arena_;    /* internal: set on the root, which owns the memory of the tree */
 };
 
 /* Appends s to the NUL-terminated string dst (capacity size), truncating. */
@@ -113,40 +113,60 @@ static inline char *kw_fmt_int(char *buf, long long v) {
     return buf;
 }
 
-/* ================================================================== parser */
-typedef struct { const char *p, *start, *end, *err; } kw__parser;
+/* ================================================================== parser
+ * The tree lives in one arena (a few large blocks) owned by the root value:
+ * parsing costs a handful of malloc calls whatever the document's size, and
+ * kw_free(root) releases everything at once. Strings are decoded in place in a
+ * copy of the input text (decoded text is never longer than its source, and
+ * the closing quote makes room for the terminating NUL). */
+typedef struct kw__block { struct kw__block *next; size_t size, used; } kw__block;
+
+/* n bytes (8-aligned) from the arena at *head, adding a block when needed. */
+static inline void *kw__alloc(kw__block **head, size_t n) {
+    kw__block *b = *head;
+    n = (n + 7) & ~(size_t)7;
+    if (!b || b->size - b->used < n) {
+        size_t size = b ? b->size * 2 : 4096;
+        if (n > SIZE_MAX / 2 - sizeof *b) return NULL;
+        while (size < n) size *= 2;
+        if (!(b = malloc(sizeof(kw__block) + size))) return NULL;
+        b->next = *head, b->size = size, b->used = 0, *head = b;
+    }
+    b->used += n;
+    return (char *)(b + 1) + b->used - n;
+}
+
+/* Makes sure the next allocations up to `size` bytes in total need no new block. */
+static inline void kw__reserve(kw__block **head, size_t size) {
+    if (kw__alloc(head, size)) (*head)->used -= (size + 7) & ~(size_t)7;
+}
+
+static inline void kw__arena_free(kw__block *b) {
+    while (b) { kw__block *next = b->next; free(b); b = next; }
+}
+
+typedef struct {
+    const char *p, *start, *end, *err;
+    char *text; /* a copy of the input in the arena: strings are decoded in place there */
+    kw__block *arena;
+    kw_value *stack; /* members of the containers being parsed (key, value pairs for objects) */
+    size_t depth_n, cap;
+} kw__parser;
 
 static inline int kw__fail(kw__parser *ps, const char *why) { if (!ps->err) ps->err = why; return -1; }
 static inline void kw__ws(kw__parser *ps) {
     while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r')) ps->p++;
 }
 
-/* Frees everything v owns and zeroes it (v itself is not freed). */
-static inline void kw__release(kw_value *v) {
-    size_t i;
-    for (i = 0; (v->type == KW_ARRAY || v->type == KW_OBJECT) && i < v->len; i++) {
-        kw__release(&v->items[i]);
-        if (v->keys) kw__release(&v->keys[i]);
-    }
-    free(v->items), free(v->keys), free(v->str);
-    memset(v, 0, sizeof *v);
-}
-
-/* Appends val (and key, for objects) to a container; -1 if out of memory. */
-static inline int kw__push(kw_value *c, const kw_value *key, const kw_value *val) {
-    if (c->len == c->cap_) {
-        size_t cap = c->cap_ ? c->cap_ * 2 : 4;
+/* Pushes v on the parser's stack; -1 if out of memory. */
+static inline int kw__push(kw__parser *ps, const kw_value *v) {
+    if (ps->depth_n == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 64;
         kw_value *p;
-        if (cap > SIZE_MAX / 2 / sizeof(kw_value)) return -1;
-        if (!(p = realloc(c->items, cap * sizeof *p))) return -1;
-        c->items = p;
-        if (key && !(p = realloc(c->keys, cap * sizeof *p))) return -1;
-        if (key) c->keys = p;
-        c->cap_ = cap;
+        if (cap > SIZE_MAX / 2 / sizeof(kw_value) || !(p = realloc(ps->stack, cap * sizeof *p))) return -1;
+        ps->stack = p, ps->cap = cap;
     }
-    c->items[c->len] = *val;
-    if (key) c->keys[c->len] = *key;
-    c->len++;
+    ps->stack[ps->depth_n++] = *v;
     return 0;
 }
 
@@ -192,19 +212,47 @@ static inline int kw__hex4(const unsigned char *s, uint32_t *out) {
     return 0;
 }
 
+#define KW__ONES 0x0101010101010101ULL
+/* Whether c can be copied as is: printable ASCII other than '"' and '\\'. */
+#define KW__PLAIN(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+
 static inline int kw__string(kw__parser *ps, kw_value *out) {
     const unsigned char *c = (const unsigned char *)ps->p + 1, *q = c;
     const unsigned char *end = (const unsigned char *)ps->end;
     const char *why = NULL;
     char *buf, *o;
+    /* the common case: printable ASCII up to the closing quote, copied in one go;
+     * scanned 8 bytes at a time while no byte needs a closer look */
+    while (end - q >= 8) {
+        uint64_t w, quote, slash, marks;
+        memcpy(&w, q, 8);
+        quote = w ^ (KW__ONES * '"'), slash = w ^ (KW__ONES * '\\');
+        /* the high bit of each byte that is >= 0x80, < 0x20, '"' or '\\' (also of
+         * some bytes after such a byte, never before: the lowest mark is exact) */
+        marks = (w | ((w - KW__ONES * 0x20) & ~w) | ((quote - KW__ONES) & ~quote) | ((slash - KW__ONES) & ~slash)) &
+                (KW__ONES * 0x80);
+        if (marks) { q += __builtin_ctzll(marks) >> 3; break; }
+        q += 8;
+    }
+    while (q < end && KW__PLAIN(*q)) q++;
+    if (q < end && *q == '"') {
+        buf = ps->text + ((const char *)c - ps->start);
+        buf[q - c] = '\0'; /* over the closing quote in the copy */
+        out->type = KW_STRING, out->str = buf, out->len = (size_t)(q - c);
+        ps->p = (const char *)q + 1;
+        return 0;
+    }
     /* find the closing quote; the decoded text is never longer than the source */
     while (q < end && *q != '"') q += (*q == '\\' && end - q > 1) ? 2 : 1;
     if (q >= end) return kw__fail(ps, "unterminated string");
-    if (!(buf = malloc((size_t)(q - c) + 1))) return kw__fail(ps, "out of memory");
+    /* decoded into the copy of the input, where the string's source text was */
+    buf = ps->text + ((const char *)c - ps->start);
     for (o = buf; c < q && !why;) {
         uint32_t cp = 0, lo = 0;
         size_t n;
-        if (*c == '\\') {
+        if (KW__PLAIN(*c)) {
+            *o++ = (char)*c++;
+        } else if (*c == '\\') {
             switch (c[1]) {
             case '"': case '\\': case '/': *o++ = (char)c[1]; break;
             case 'b': *o++ = '\b'; break;  case 'f': *o++ = '\f'; break;
@@ -234,12 +282,14 @@ static inline int kw__string(kw__parser *ps, kw_value *out) {
             o += n, c += n;
         }
     }
-    if (why) { ps->p = (const char *)c; free(buf); return kw__fail(ps, why); }
+    if (why) { ps->p = (const char *)c; return kw__fail(ps, why); }
     *o = '\0';
     out->type = KW_STRING, out->str = buf, out->len = (size_t)(o - buf);
     ps->p = (const char *)q + 1;
     return 0;
 }
+#undef KW__PLAIN
+#undef KW__ONES
 
 static inline int kw__number(kw__parser *ps, kw_value *out) {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -284,10 +334,14 @@ bad:
     return kw__fail(ps, "invalid number");
 }
 
+
 static inline int kw__value(kw__parser *ps, kw_value *out, int depth);
 
+/* Parses an array or object: its members go on the parser's stack while they
+ * are parsed, then into arrays of exactly the right size in the arena. */
 static inline int kw__container(kw__parser *ps, kw_value *out, int depth, int is_obj) {
     char close = is_obj ? '}' : ']';
+    size_t base = ps->depth_n, n, i;
     if (depth >= KW_MAX_DEPTH) return kw__fail(ps, "nesting too deep");
     out->type = is_obj ? KW_OBJECT : KW_ARRAY;
     ps->p++;
@@ -295,25 +349,34 @@ static inline int kw__container(kw__parser *ps, kw_value *out, int depth, int is
     if (ps->p < ps->end && *ps->p == close) { ps->p++; return 0; }
     for (;;) {
         kw_value key, val;
-        memset(&key, 0, sizeof key);
         if (is_obj) {
             kw__ws(ps);
             if (ps->p >= ps->end || *ps->p != '"') return kw__fail(ps, "expected a string (object key)");
+            memset(&key, 0, sizeof key);
             if (kw__string(ps, &key) != 0) return -1;
             kw__ws(ps);
-            if (ps->p >= ps->end || *ps->p != ':') { kw__release(&key); return kw__fail(ps, "expected ':'"); }
+            if (ps->p >= ps->end || *ps->p != ':') return kw__fail(ps, "expected ':'");
             ps->p++;
+            if (kw__push(ps, &key) != 0) return kw__fail(ps, "out of memory");
         }
-        if (kw__value(ps, &val, depth + 1) != 0) { kw__release(&key); return -1; }
-        if (kw__push(out, is_obj ? &key : NULL, &val) != 0) {
-            kw__release(&key), kw__release(&val);
-            return kw__fail(ps, "out of memory");
-        }
+        if (kw__value(ps, &val, depth + 1) != 0) return -1;
+        if (kw__push(ps, &val) != 0) return kw__fail(ps, "out of memory");
         kw__ws(ps);
         if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
-        if (ps->p < ps->end && *ps->p == close) { ps->p++; return 0; }
+        if (ps->p < ps->end && *ps->p == close) { ps->p++; break; }
         return kw__fail(ps, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
     }
+    n = (ps->depth_n - base) / (is_obj ? 2 : 1);
+    if (!(out->items = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
+    if (is_obj && !(out->keys = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
+    if (is_obj) {
+        for (i = 0; i < n; i++) out->keys[i] = ps->stack[base + 2 * i], out->items[i] = ps->stack[base + 2 * i + 1];
+    } else {
+        memcpy(out->items, ps->stack + base, n * sizeof(kw_value));
+    }
+    out->len = n;
+    ps->depth_n = base;
+    return 0;
 }
 
 static inline int kw__literal(kw__parser *ps, const char *word, size_t n) {
@@ -322,7 +385,7 @@ static inline int kw__literal(kw__parser *ps, const char *word, size_t n) {
     return 0;
 }
 
-/* Parses one value; on failure *out is left empty (nothing to free). */
+/* Parses one value into *out. */
 static inline int kw__value(kw__parser *ps, kw_value *out, int depth) {
     const char *start;
     int r;
@@ -341,7 +404,7 @@ static inline int kw__value(kw__parser *ps, kw_value *out, int depth) {
         r = (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9')) ? kw__number(ps, out)
                                                                 : kw__fail(ps, "expected a JSON value");
     }
-    if (r != 0) { kw__release(out); return -1; }
+    if (r != 0) return -1;
     out->raw = start, out->raw_len = (size_t)(ps->p - start);
     return 0;
 }
@@ -352,19 +415,27 @@ static inline int kw__value(kw__parser *ps, kw_value *out, int depth) {
  * points into json (see `raw`): keep json alive while using it. */
 static inline kw_value *kw_parse(const char *json, size_t len, char *err, size_t err_size) {
     kw__parser ps;
-    kw_value *root = malloc(sizeof *root);
+    kw_value *root;
     char num[21];
     if (!json) { json = ""; len = 0; }
-    ps.p = ps.start = json, ps.end = json + len, ps.err = NULL;
-    if (!root) {
+    memset(&ps, 0, sizeof ps);
+    ps.p = ps.start = json, ps.end = json + len;
+    /* a first block that usually holds the whole tree: about 4 bytes per byte of JSON */
+    if (len < SIZE_MAX / 8) kw__reserve(&ps.arena, len * 5 + 1024);
+    if (len < SIZE_MAX / 8 && (ps.text = kw__alloc(&ps.arena, len + 1)) != NULL) memcpy(ps.text, json, len);
+    if (!ps.text || !(root = kw__alloc(&ps.arena, sizeof *root))) {
         kw__fail(&ps, "out of memory");
     } else if (kw__value(&ps, root, 0) == 0) {
         kw__ws(&ps);
-        if (ps.p == ps.end) return root;
-        kw__release(root);
+        if (ps.p == ps.end) {
+            free(ps.stack);
+            root->arena_ = ps.arena;
+            return root;
+        }
         kw__fail(&ps, "unexpected data after the JSON value");
     }
-    free(root);
+    free(ps.stack);
+    kw__arena_free(ps.arena);
     if (err && err_size) {
         err[0] = '\0';
         kw_cat(err, err_size, "invalid JSON at byte ");
@@ -374,7 +445,8 @@ static inline kw_value *kw_parse(const char *json, size_t len, char *err, size_t
     return NULL;
 }
 
-static inline void kw_free(kw_value *v) { if (v) kw__release(v), free(v); }
+/* Frees a tree returned by kw_parse (all of it; pass the root). */
+static inline void kw_free(kw_value *root) { if (root) kw__arena_free((kw__block *)root->arena_); }
 
 /* ================================================================= lookups */
 static inline int kw_is(const kw_value *v, kw_type t) { return v && v->type == t; }
