@@ -87,10 +87,9 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     AdmissionReview sent =
         new AdmissionReview(
             AdmissionReview.V1, AdmissionReview.KIND, request, null, review.additionalProperties());
-    JsonNode answer = module.evaluate(ReviewKind.ADMISSION, Json.write(sent));
     AdmissionReview returned;
     try {
-      returned = Json.convert(answer, AdmissionReview.class);
+      returned = module.evaluate(ReviewKind.ADMISSION, Json.write(sent), AdmissionReview.class);
     } catch (IllegalArgumentException e) {
       throw bad("response is not an AdmissionReview: " + e.getMessage());
     }

@@ -1,6 +1,5 @@
 package dev.k8swasm.authn;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.json.Redaction;
 import dev.k8swasm.module.FailureReason;
@@ -89,10 +88,9 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
             review.spec(),
             null,
             review.additionalProperties());
-    JsonNode response = module.evaluate(ReviewKind.AUTHENTICATION, Json.write(v1));
     TokenReview answer;
     try {
-      answer = Json.convert(response, TokenReview.class);
+      answer = module.evaluate(ReviewKind.AUTHENTICATION, Json.write(v1), TokenReview.class);
     } catch (IllegalArgumentException e) {
       throw new ModuleException(
           module.name(),

@@ -1,6 +1,5 @@
 package dev.k8swasm.authz;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
@@ -78,10 +77,9 @@ public final class ModuleAuthorizer implements Authorizer, AutoCloseable {
 
   private SubjectAccessReviewStatus ask(SubjectAccessReview review) {
     SubjectAccessReview v1 = review.toV1().withStatus(null);
-    JsonNode response = module.evaluate(ReviewKind.AUTHORIZATION, Json.write(v1));
     SubjectAccessReview answer;
     try {
-      answer = Json.convert(response, SubjectAccessReview.class);
+      answer = module.evaluate(ReviewKind.AUTHORIZATION, Json.write(v1), SubjectAccessReview.class);
     } catch (IllegalArgumentException e) {
       throw new ModuleException(
           module.name(),

@@ -1,6 +1,7 @@
 package dev.k8swasm.module;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.json.Json;
 import java.util.Set;
 
 /**
@@ -29,6 +30,23 @@ public interface PolicyModule extends AutoCloseable {
    *     why
    */
   JsonNode evaluate(ReviewKind kind, byte[] request);
+
+  /**
+   * Evaluates one review and reads the module's response as {@code type}: the same as {@link
+   * Json#convert Json.convert}{@code (evaluate(kind, request), type)}, which is what this default
+   * does. A module may implement it without building the intermediate tree.
+   *
+   * @param kind what kind of review {@code request} is
+   * @param request the review document as JSON
+   * @param type the wire type of the response, e.g. {@code AdmissionReview}
+   * @return the module's {@code response} as {@code type}
+   * @throws ModuleException as {@link #evaluate(ReviewKind, byte[])}
+   * @throws IllegalArgumentException when the response does not fit {@code type}, as {@link
+   *     Json#convert} throws it
+   */
+  default <T> T evaluate(ReviewKind kind, byte[] request, Class<T> type) {
+    return Json.convert(evaluate(kind, request), type);
+  }
 
   /** Admission defaults the module declares about itself (e.g. Kubewarden metadata). */
   default ModuleMetadata metadata() {

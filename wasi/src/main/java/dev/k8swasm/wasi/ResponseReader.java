@@ -1,6 +1,8 @@
 package dev.k8swasm.wasi;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -14,7 +16,13 @@ import java.util.function.Supplier;
 
 /**
  * Reads the output envelope {@code {"response": ..., "error": "..."}} a module wrote to stdout and
- * returns its {@code response}. Failure messages quote a redacted excerpt of stdout and stderr.
+ * returns its {@code response}, as a tree or bound to a wire type. Failure messages quote a
+ * redacted excerpt of stdout and stderr.
+ *
+ * <p>Binding to a wire type reads stdout in one streaming pass, without building a tree, when the
+ * envelope is the plain case: one JSON object with a {@code response} object and no {@code error}.
+ * Anything else is read again the tree way, so failures are exactly those of {@link #read(String,
+ * BoundedOutput, BoundedOutput, Supplier)}.
  */
 final class ResponseReader {
   private static final ObjectReader READER =
@@ -43,6 +51,92 @@ final class ResponseReader {
   static JsonNode read(
       String module, BoundedOutput stdout, BoundedOutput stderr, Supplier<String> secret) {
     return new ResponseReader(module, stdout, stderr, secret).read();
+  }
+
+  /**
+   * The {@code response} object of the envelope in {@code stdout} bound to {@code type}: the same
+   * as {@link Json#convert Json.convert} of what {@link #read(String, BoundedOutput, BoundedOutput,
+   * Supplier)} returns, including when the response does not fit {@code type}, which the returned
+   * {@link Answer} holds, so that it is thrown outside the sandbox.
+   *
+   * @throws ModuleException as {@link #read(String, BoundedOutput, BoundedOutput, Supplier)}
+   */
+  static <T> Answer<T> read(
+      String module,
+      BoundedOutput stdout,
+      BoundedOutput stderr,
+      Supplier<String> secret,
+      Class<T> type) {
+    T bound = bindPlain(stdout, type);
+    if (bound != null) {
+      return new Answer<>(bound, null);
+    }
+    JsonNode response = read(module, stdout, stderr, secret);
+    try {
+      return new Answer<>(Json.convert(response, type), null);
+    } catch (IllegalArgumentException e) {
+      return new Answer<>(null, e);
+    }
+  }
+
+  /**
+   * A response bound to a wire type, or why it does not fit the type.
+   *
+   * @param value the response, when it fits
+   * @param misfit why it does not fit, as {@link Json#convert} reports it
+   */
+  record Answer<T>(T value, IllegalArgumentException misfit) {
+    /**
+     * The response.
+     *
+     * @throws IllegalArgumentException when it does not fit the type
+     */
+    T get() {
+      if (misfit != null) {
+        throw misfit;
+      }
+      return value;
+    }
+  }
+
+  /**
+   * The {@code response} of a plain envelope in {@code stdout} bound to {@code type} in one pass;
+   * null when stdout is anything else (empty, not UTF-8, not one JSON object, an {@code error}
+   * other than null or empty, no {@code response} object, or a response that does not bind).
+   */
+  private static <T> T bindPlain(BoundedOutput stdout, Class<T> type) {
+    if (stdout.size() == 0 || !looksLikeUtf8(stdout)) {
+      return null;
+    }
+    try (JsonParser parser = Json.mapper().createParser(stdout.buffer(), 0, stdout.size())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      T response = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("response".equals(field)) {
+          if (value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          response = Json.mapper().readValue(parser, type);
+        } else if ("error".equals(field)) {
+          if (value != JsonToken.VALUE_NULL
+              && !(value == JsonToken.VALUE_STRING && parser.getTextLength() == 0)) {
+            return null;
+          }
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (!parser.hasToken(JsonToken.END_OBJECT) || parser.nextToken() != null) {
+        return null;
+      }
+      return response;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private JsonNode read() {
@@ -79,7 +173,7 @@ final class ResponseReader {
   }
 
   private JsonNode parse() {
-    if (!looksLikeUtf8()) {
+    if (!looksLikeUtf8(stdout)) {
       throw failure(
           FailureReason.BAD_OUTPUT,
           "module's stdout is not UTF-8 (it starts with a byte order mark or NUL bytes, as UTF-16"
@@ -112,7 +206,7 @@ final class ResponseReader {
    * Whether stdout can be UTF-8 JSON: Jackson would otherwise detect UTF-16 or UTF-32 from a byte
    * order mark or from NUL bytes among the first four, which the contract (UTF-8) does not allow.
    */
-  private boolean looksLikeUtf8() {
+  private static boolean looksLikeUtf8(BoundedOutput stdout) {
     byte[] bytes = stdout.buffer();
     int n = Math.min(4, stdout.size());
     if (n >= 2 && ((bytes[0] & 0xff) == 0xfe || (bytes[0] & 0xff) == 0xff)) {

@@ -55,6 +55,28 @@ final class WasiPolicyModule implements PolicyModule {
 
   @Override
   public JsonNode evaluate(ReviewKind kind, byte[] request) {
+    return run(
+        kind, request, (stdout, stderr, token) -> ResponseReader.read(name, stdout, stderr, token));
+  }
+
+  /** Binds the response straight from the module's stdout, without building a tree. */
+  @Override
+  public <T> T evaluate(ReviewKind kind, byte[] request, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return run(
+            kind,
+            request,
+            (stdout, stderr, token) -> ResponseReader.read(name, stdout, stderr, token, type))
+        .get();
+  }
+
+  /** Reads the result of an evaluation from the guest's outputs. */
+  @FunctionalInterface
+  private interface OutputReader<R> {
+    R read(BoundedOutput stdout, BoundedOutput stderr, Supplier<String> token);
+  }
+
+  private <R> R run(ReviewKind kind, byte[] request, OutputReader<R> reader) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(request, "request");
     if (closed) {
@@ -77,7 +99,7 @@ final class WasiPolicyModule implements PolicyModule {
         input,
         guest -> {
           guest.call(export);
-          return ResponseReader.read(name, guest.stdout(), guest.stderr(), token);
+          return reader.read(guest.stdout(), guest.stderr(), token);
         },
         observer,
         token);

@@ -1,12 +1,16 @@
 package dev.k8swasm.wasi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.k8swasm.admission.AdmissionReview;
+import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How stdout becomes a response, or a failure that says what was wrong with it. */
 class ResponseReaderTest {
@@ -94,5 +98,79 @@ class ResponseReaderTest {
 
     assertThat(e.reason()).isEqualTo(FailureReason.MODULE_ERROR);
     assertThat(e.getMessage()).contains("bad <redacted>").doesNotContain("0123");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"response\":{\"apiVersion\":\"admission.k8s.io/v1\",\"response\":{\"uid\":\"u\",\"allowed\":true}}}",
+        " \n{\"x\":[1,{\"y\":2}],\"response\":{\"kind\":\"AdmissionReview\",\"z\":1.50},\"error\":\"\"}\n",
+        "{\"error\":null,\"response\":{\"response\":{\"allowed\":false,\"status\":{\"code\":403}},\"u\":[]}}",
+        "{\"response\":{\"kind\":\"first\"},\"response\":{\"kind\":\"second\"}}",
+        "{\"error\":\"x\",\"response\":{\"kind\":\"k\"},\"error\":\"\"}",
+        "\uFEFF{\"response\":{\"kind\":\"after a byte order mark\"}}",
+      })
+  void bindsTheResponseAsConvertingTheTreeDoes(String stdout) {
+    AdmissionReview expected =
+        Json.convert(
+            ResponseReader.read("m", output(stdout), output(""), () -> null),
+            AdmissionReview.class);
+
+    assertThat(
+            ResponseReader.read("m", output(stdout), output(""), () -> null, AdmissionReview.class)
+                .get())
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"response\":{}} {\"response\":{}}",
+        "{\"response\":{}}garbage",
+        "[1]",
+        "{}",
+        "{\"response\":null}",
+        "{\"response\":{}, \"response\":null}",
+        "{\"response\":[1]}",
+        "{\"error\":\"no settings\"}",
+        "{\"response\":{}, \"error\":\"after the response\"}",
+        "{\"error\":{\"code\":7},\"response\":{}}",
+        "{\"response\":{\"request\":7},\"error\":\"bad request\"}",
+      })
+  void failsAsReadingTheTreeDoes(String stdout) {
+    ModuleException expected = failure(stdout, "err");
+
+    assertThatThrownBy(
+            () ->
+                ResponseReader.read(
+                    "m", output(stdout), output("err"), () -> null, AdmissionReview.class))
+        .isInstanceOfSatisfying(
+            ModuleException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(expected.reason());
+              assertThat(e.getMessage()).isEqualTo(expected.getMessage());
+            });
+  }
+
+  @Test
+  void aResponseThatDoesNotFitTheTypeFailsAsJsonConvertDoes() {
+    String stdout = "{\"response\":{\"apiVersion\":[1],\"kind\":\"AdmissionReview\"}}";
+    String expected;
+    try {
+      Json.convert(
+          ResponseReader.read("m", output(stdout), output(""), () -> null), AdmissionReview.class);
+      throw new AssertionError("no failure");
+    } catch (IllegalArgumentException e) {
+      expected = e.getMessage();
+    }
+
+    ResponseReader.Answer<AdmissionReview> answer =
+        ResponseReader.read("m", output(stdout), output(""), () -> null, AdmissionReview.class);
+
+    assertThatThrownBy(answer::get)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
   }
 }

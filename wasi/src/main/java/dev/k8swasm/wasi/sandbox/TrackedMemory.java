@@ -70,6 +70,10 @@ final class TrackedMemory implements Memory {
   private byte[][] spare = new byte[0][];
   private int spareCount;
   private DataSegment[] segments;
+
+  /** Whether {@code segments} is the snapshot's array, to be copied before a {@code data.drop}. */
+  private boolean segmentsShared;
+
   private DataSegment[] originalSegments;
   private int deniedGrowth = -1;
 
@@ -129,7 +133,8 @@ final class TrackedMemory implements Memory {
       }
     }
     size = snapshotPages;
-    segments = snapshot.segments() == null ? null : snapshot.segments().clone();
+    segments = snapshot.segments();
+    segmentsShared = true;
     originalSegments = snapshot.segments();
     deniedGrowth = -1;
   }
@@ -318,6 +323,7 @@ final class TrackedMemory implements Memory {
   public void initialize(Instance instance, DataSegment[] dataSegments, int memoryIndex) {
     this.originalSegments = dataSegments == null ? null : dataSegments.clone();
     this.segments = dataSegments == null ? null : dataSegments.clone();
+    this.segmentsShared = false;
     if (dataSegments == null) {
       return;
     }
@@ -344,6 +350,10 @@ final class TrackedMemory implements Memory {
 
   @Override
   public void drop(int segment) {
+    if (segmentsShared) {
+      segments = segments.clone();
+      segmentsShared = false;
+    }
     segments[segment] = PassiveDataSegment.EMPTY;
   }
 

@@ -119,6 +119,25 @@ class TrackedMemoryTest {
   }
 
   @Test
+  void aDropAfterARestoreLeavesTheSnapshotsSegmentsAlone() {
+    TrackedMemory memory = memory();
+    MemorySnapshot snapshot = memory.snapshot();
+    TrackedMemory other = new TrackedMemory(new MemoryLimits(2, 6), 6);
+    other.restore(snapshot, true);
+    memory.restore(snapshot, false);
+
+    memory.drop(0);
+
+    assertThatThrownBy(() -> memory.initPassiveSegment(0, 8000, 0, 7))
+        .isInstanceOf(RuntimeException.class);
+    other.initPassiveSegment(0, 8000, 0, 7);
+    assertThat(other.readString(8000, 7)).isEqualTo("segment");
+    memory.restore(snapshot, false);
+    memory.initPassiveSegment(0, 8000, 0, 7);
+    assertThat(memory.readString(8000, 7)).isEqualTo("segment");
+  }
+
+  @Test
   void restoringShrinksToTheSnapshotsSizeAndGrownPagesStartZeroed() {
     TrackedMemory memory = memory();
     MemorySnapshot snapshot = memory.snapshot();
