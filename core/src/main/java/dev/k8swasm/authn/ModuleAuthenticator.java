@@ -135,6 +135,11 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
   }
 
   private static List<String> intersect(List<String> a, List<String> b) {
+    if (a.size() == 1 && b.size() == 1) {
+      // the usual case, one audience asked and one offered, without the sets (nulls fail alike)
+      String asked = Objects.requireNonNull(a.get(0));
+      return asked.equals(Objects.requireNonNull(b.get(0))) ? List.of(asked) : List.of();
+    }
     Set<String> in = new LinkedHashSet<>(a);
     in.retainAll(Set.copyOf(b));
     return new ArrayList<>(in);

@@ -30,6 +30,7 @@ final class WasiPolicyModule implements PolicyModule {
   private final Envelope envelope;
   private final SandboxedModule<?> sandbox;
   private final DebugLog log;
+  private final OutputReader<JsonNode> treeReader;
   private volatile boolean closed;
 
   /** The module {@code spec} describes, whose exports are {@code shape}, run by {@code sandbox}. */
@@ -41,6 +42,7 @@ final class WasiPolicyModule implements PolicyModule {
     this.envelope = new Envelope(spec.settings());
     this.sandbox = sandbox;
     this.log = new DebugLog(name, spec.debug());
+    this.treeReader = (stdout, stderr, token) -> ResponseReader.read(name, stdout, stderr, token);
   }
 
   @Override
@@ -55,8 +57,7 @@ final class WasiPolicyModule implements PolicyModule {
 
   @Override
   public JsonNode evaluate(ReviewKind kind, byte[] request) {
-    return run(
-        kind, request, (stdout, stderr, token) -> ResponseReader.read(name, stdout, stderr, token));
+    return run(kind, request, treeReader);
   }
 
   /** Binds the response straight from the module's stdout, without building a tree. */
