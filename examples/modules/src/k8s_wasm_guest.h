@@ -74,6 +74,12 @@
 #define KW_MAX_DEPTH 128 /* maximum nesting of arrays/objects (parser and writer) */
 #endif
 
+/* Keeps a helper out of line. Chicory compiles each WebAssembly function to one
+ * JVM method, and the JVM does not JIT-compile methods over 8000 bytes of
+ * bytecode (-XX:-DontCompileHugeMethods), so a module's export with the whole
+ * parser inlined into it would run in the JVM's bytecode interpreter. */
+#define KW__NOINLINE __attribute__((noinline))
+
 /* Exports the function that follows under `name`, e.g. KW_EXPORT("validate"). */
 #define KW_EXPORT(name) __attribute__((export_name(name)))
 
@@ -91,7 +97,6 @@ struct kw_value {
     kw_value *keys;  /* KW_OBJECT: the member names (KW_STRING values) */
     const char *raw; /* exact source text of the value (not NUL-terminated) */
     size_t raw_len;
-    void *arena_;    /* internal: set on the root, which owns the memory of the tree */
 };
 
 /* Appends s to the NUL-terminated string dst (capacity size), truncating. */
@@ -149,25 +154,29 @@ typedef struct {
     const char *p, *start, *end, *err;
     char *text; /* a copy of the input in the arena: strings are decoded in place there */
     kw__block *arena;
-    kw_value *stack; /* members of the containers being parsed (key, value pairs for objects) */
+    kw_value *stack; /* the values being parsed: each container's members (key, value pairs for objects) */
     size_t depth_n, cap;
 } kw__parser;
 
 static inline int kw__fail(kw__parser *ps, const char *why) { if (!ps->err) ps->err = why; return -1; }
 static inline void kw__ws(kw__parser *ps) {
-    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r')) ps->p++;
+    const char *p = ps->p, *e = ps->end; /* locals: ps lives in memory, and char stores may alias it */
+    while (e - p > 0 && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    ps->p = p;
 }
 
-/* Pushes v on the parser's stack; -1 if out of memory. */
-static inline int kw__push(kw__parser *ps, const kw_value *v) {
+/* Pushes an empty value on the parser's stack and returns it (valid until the
+ * next push), or NULL if out of memory. Values are parsed in place there. */
+static inline kw_value *kw__slot(kw__parser *ps) {
+    kw_value *v;
     if (ps->depth_n == ps->cap) {
         size_t cap = ps->cap ? ps->cap * 2 : 64;
-        kw_value *p;
-        if (cap > SIZE_MAX / 2 / sizeof(kw_value) || !(p = realloc(ps->stack, cap * sizeof *p))) return -1;
-        ps->stack = p, ps->cap = cap;
+        if (cap > SIZE_MAX / 2 / sizeof(kw_value) || !(v = realloc(ps->stack, cap * sizeof *v))) return NULL;
+        ps->stack = v, ps->cap = cap;
     }
-    ps->stack[ps->depth_n++] = *v;
-    return 0;
+    v = &ps->stack[ps->depth_n++];
+    memset(v, 0, sizeof *v);
+    return v;
 }
 
 /* Length of the well-formed UTF-8 sequence at s (s < end), or 0 if malformed. */
@@ -234,8 +243,8 @@ static inline int kw__string(kw__parser *ps, kw_value *out) {
         if (marks) { q += __builtin_ctzll(marks) >> 3; break; }
         q += 8;
     }
-    while (q < end && KW__PLAIN(*q)) q++;
-    if (q < end && *q == '"') {
+    while (end - q > 0 && KW__PLAIN(*q)) q++;
+    if (end - q > 0 && *q == '"') {
         buf = ps->text + ((const char *)c - ps->start);
         buf[q - c] = '\0'; /* over the closing quote in the copy */
         out->type = KW_STRING, out->str = buf, out->len = (size_t)(q - c);
@@ -243,11 +252,11 @@ static inline int kw__string(kw__parser *ps, kw_value *out) {
         return 0;
     }
     /* find the closing quote; the decoded text is never longer than the source */
-    while (q < end && *q != '"') q += (*q == '\\' && end - q > 1) ? 2 : 1;
-    if (q >= end) return kw__fail(ps, "unterminated string");
+    while (end - q > 0 && *q != '"') q += (*q == '\\' && end - q > 1) ? 2 : 1;
+    if (end - q <= 0) return kw__fail(ps, "unterminated string");
     /* decoded into the copy of the input, where the string's source text was */
     buf = ps->text + ((const char *)c - ps->start);
-    for (o = buf; c < q && !why;) {
+    for (o = buf; q - c > 0 && !why;) {
         uint32_t cp = 0, lo = 0;
         size_t n;
         if (KW__PLAIN(*c)) {
@@ -291,7 +300,7 @@ static inline int kw__string(kw__parser *ps, kw_value *out) {
 #undef KW__PLAIN
 #undef KW__ONES
 
-static inline int kw__number(kw__parser *ps, kw_value *out) {
+static inline KW__NOINLINE int kw__number(kw__parser *ps, kw_value *out) {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const char *p = ps->p, *e = ps->end;
@@ -299,23 +308,23 @@ static inline int kw__number(kw__parser *ps, kw_value *out) {
     long ex = 0, ee = 0;  /* decimal exponent, both clamped to about +-1e6 */
     int neg = 0, eneg = 0;
     double v;
-#define KW__DIGIT (p < e && *p >= '0' && *p <= '9')
-    if (p < e && *p == '-') { neg = 1; p++; }
+#define KW__DIGIT (e - p > 0 && *p >= '0' && *p <= '9')
+    if (e - p > 0 && *p == '-') { neg = 1; p++; }
     if (!KW__DIGIT) goto bad;
     if (*p == '0') p++;
     else for (; KW__DIGIT; p++) {
         if (m < 100000000000000000ULL) m = m * 10 + (uint64_t)(*p - '0');
         else if (ex < 1000000) ex++;
     }
-    if (p < e && *p == '.') {
+    if (e - p > 0 && *p == '.') {
         p++;
         if (!KW__DIGIT) goto bad;
         for (; KW__DIGIT; p++)
             if (m < 100000000000000000ULL && ex > -1000000) { m = m * 10 + (uint64_t)(*p - '0'); ex--; }
     }
-    if (p < e && (*p == 'e' || *p == 'E')) {
+    if (e - p > 0 && (*p == 'e' || *p == 'E')) {
         p++;
-        if (p < e && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        if (e - p > 0 && (*p == '+' || *p == '-')) eneg = *p++ == '-';
         if (!KW__DIGIT) goto bad;
         for (; KW__DIGIT; p++) if (ee < 1000000) ee = ee * 10 + (*p - '0');
     }
@@ -335,46 +344,47 @@ bad:
 }
 
 
-static inline int kw__value(kw__parser *ps, kw_value *out, int depth);
+static inline int kw__value(kw__parser *ps, size_t at, int depth);
 
-/* Parses an array or object: its members go on the parser's stack while they
- * are parsed, then into arrays of exactly the right size in the arena. */
-static inline int kw__container(kw__parser *ps, kw_value *out, int depth, int is_obj) {
+/* Parses an array or object into stack slot `at`: its members are parsed on
+ * the stack above it, then copied into arrays of exactly the right size in the
+ * arena. */
+static inline int kw__container(kw__parser *ps, size_t at, int depth, int is_obj) {
     char close = is_obj ? '}' : ']';
     size_t base = ps->depth_n, n, i;
+    kw_value *out, *items, *keys = NULL, *key;
     if (depth >= KW_MAX_DEPTH) return kw__fail(ps, "nesting too deep");
-    out->type = is_obj ? KW_OBJECT : KW_ARRAY;
+    ps->stack[at].type = is_obj ? KW_OBJECT : KW_ARRAY;
     ps->p++;
     kw__ws(ps);
-    if (ps->p < ps->end && *ps->p == close) { ps->p++; return 0; }
+    if (ps->end - ps->p > 0 && *ps->p == close) { ps->p++; return 0; }
     for (;;) {
-        kw_value key, val;
         if (is_obj) {
             kw__ws(ps);
-            if (ps->p >= ps->end || *ps->p != '"') return kw__fail(ps, "expected a string (object key)");
-            memset(&key, 0, sizeof key);
-            if (kw__string(ps, &key) != 0) return -1;
+            if (ps->end - ps->p <= 0 || *ps->p != '"') return kw__fail(ps, "expected a string (object key)");
+            if (!(key = kw__slot(ps))) return kw__fail(ps, "out of memory");
+            if (kw__string(ps, key) != 0) return -1;
             kw__ws(ps);
-            if (ps->p >= ps->end || *ps->p != ':') return kw__fail(ps, "expected ':'");
+            if (ps->end - ps->p <= 0 || *ps->p != ':') return kw__fail(ps, "expected ':'");
             ps->p++;
-            if (kw__push(ps, &key) != 0) return kw__fail(ps, "out of memory");
         }
-        if (kw__value(ps, &val, depth + 1) != 0) return -1;
-        if (kw__push(ps, &val) != 0) return kw__fail(ps, "out of memory");
+        if (!kw__slot(ps)) return kw__fail(ps, "out of memory");
+        if (kw__value(ps, ps->depth_n - 1, depth + 1) != 0) return -1;
         kw__ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') { ps->p++; continue; }
-        if (ps->p < ps->end && *ps->p == close) { ps->p++; break; }
+        if (ps->end - ps->p > 0 && *ps->p == ',') { ps->p++; continue; }
+        if (ps->end - ps->p > 0 && *ps->p == close) { ps->p++; break; }
         return kw__fail(ps, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
     }
     n = (ps->depth_n - base) / (is_obj ? 2 : 1);
-    if (!(out->items = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
-    if (is_obj && !(out->keys = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
+    if (!(items = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
+    if (is_obj && !(keys = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
     if (is_obj) {
-        for (i = 0; i < n; i++) out->keys[i] = ps->stack[base + 2 * i], out->items[i] = ps->stack[base + 2 * i + 1];
+        for (i = 0; i < n; i++) keys[i] = ps->stack[base + 2 * i], items[i] = ps->stack[base + 2 * i + 1];
     } else {
-        memcpy(out->items, ps->stack + base, n * sizeof(kw_value));
+        memcpy(items, ps->stack + base, n * sizeof(kw_value));
     }
-    out->len = n;
+    out = &ps->stack[at];
+    out->items = items, out->keys = keys, out->len = n;
     ps->depth_n = base;
     return 0;
 }
@@ -385,17 +395,17 @@ static inline int kw__literal(kw__parser *ps, const char *word, size_t n) {
     return 0;
 }
 
-/* Parses one value into *out. */
-static inline int kw__value(kw__parser *ps, kw_value *out, int depth) {
+/* Parses one value into stack slot `at` (an empty value). */
+static inline int kw__value(kw__parser *ps, size_t at, int depth) {
+    kw_value *out = &ps->stack[at];
     const char *start;
     int r;
-    memset(out, 0, sizeof *out);
     kw__ws(ps);
-    if (ps->p >= ps->end) return kw__fail(ps, "unexpected end of input");
+    if (ps->end - ps->p <= 0) return kw__fail(ps, "unexpected end of input");
     start = ps->p;
     switch (*ps->p) {
-    case '{': r = kw__container(ps, out, depth, 1); break;
-    case '[': r = kw__container(ps, out, depth, 0); break;
+    case '{': r = kw__container(ps, at, depth, 1); break;
+    case '[': r = kw__container(ps, at, depth, 0); break;
     case '"': r = kw__string(ps, out); break;
     case 't': r = kw__literal(ps, "true", 4); out->type = KW_BOOL; out->boolean = 1; break;
     case 'f': r = kw__literal(ps, "false", 5); out->type = KW_BOOL; break;
@@ -405,17 +415,21 @@ static inline int kw__value(kw__parser *ps, kw_value *out, int depth) {
                                                                 : kw__fail(ps, "expected a JSON value");
     }
     if (r != 0) return -1;
+    out = &ps->stack[at]; /* a container may have moved the stack */
     out->raw = start, out->raw_len = (size_t)(ps->p - start);
     return 0;
 }
+
+/* The root of a tree and the arena that holds the tree, kw_free's handle. */
+typedef struct { kw__block *arena; kw_value root; } kw__tree;
 
 /* Parses json[0..len) (one value, optional surrounding whitespace). Returns the
  * tree (free with kw_free) or NULL with a message such as
  * "invalid JSON at byte 7: expected ':'" in err (if err_size > 0). The tree
  * points into json (see `raw`): keep json alive while using it. */
-static inline kw_value *kw_parse(const char *json, size_t len, char *err, size_t err_size) {
+static inline KW__NOINLINE kw_value *kw_parse(const char *json, size_t len, char *err, size_t err_size) {
     kw__parser ps;
-    kw_value *root;
+    kw__tree *tree;
     char num[21];
     if (!json) { json = ""; len = 0; }
     memset(&ps, 0, sizeof ps);
@@ -423,14 +437,15 @@ static inline kw_value *kw_parse(const char *json, size_t len, char *err, size_t
     /* a first block that usually holds the whole tree: about 4 bytes per byte of JSON */
     if (len < SIZE_MAX / 8) kw__reserve(&ps.arena, len * 5 + 1024);
     if (len < SIZE_MAX / 8 && (ps.text = kw__alloc(&ps.arena, len + 1)) != NULL) memcpy(ps.text, json, len);
-    if (!ps.text || !(root = kw__alloc(&ps.arena, sizeof *root))) {
+    if (!ps.text || !(tree = kw__alloc(&ps.arena, sizeof *tree)) || !kw__slot(&ps)) {
         kw__fail(&ps, "out of memory");
-    } else if (kw__value(&ps, root, 0) == 0) {
+    } else if (kw__value(&ps, 0, 0) == 0) {
         kw__ws(&ps);
         if (ps.p == ps.end) {
+            tree->root = ps.stack[0];
+            tree->arena = ps.arena;
             free(ps.stack);
-            root->arena_ = ps.arena;
-            return root;
+            return &tree->root;
         }
         kw__fail(&ps, "unexpected data after the JSON value");
     }
@@ -445,8 +460,10 @@ static inline kw_value *kw_parse(const char *json, size_t len, char *err, size_t
     return NULL;
 }
 
-/* Frees a tree returned by kw_parse (all of it; pass the root). */
-static inline void kw_free(kw_value *root) { if (root) kw__arena_free((kw__block *)root->arena_); }
+/* Frees a tree returned by kw_parse, all of it (pass that root, nothing else). */
+static inline void kw_free(kw_value *root) {
+    if (root) kw__arena_free(((kw__tree *)(void *)((char *)root - offsetof(kw__tree, root)))->arena);
+}
 
 /* ================================================================= lookups */
 static inline int kw_is(const kw_value *v, kw_type t) { return v && v->type == t; }
@@ -629,7 +646,7 @@ static inline void kw_write_fd(int fd, const char *p, size_t n) {
 }
 
 /* Reads fd to its end; returns a malloc'ed, NUL-terminated buffer (NULL on error). */
-static inline char *kw_read_all(int fd, size_t *len) {
+static inline KW__NOINLINE char *kw_read_all(int fd, size_t *len) {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap), *p;
     while (buf) {
@@ -647,7 +664,7 @@ static inline char *kw_read_all(int fd, size_t *len) {
 }
 
 /* Writes the failure envelope {"error": msg} to stdout. */
-static inline void kw_output_error(const char *msg) {
+static inline KW__NOINLINE void kw_output_error(const char *msg) {
     static const char oom[] = "{\"error\":\"out of memory\"}";
     kw_writer w;
     kw_writer_init(&w), kw_obj_begin(&w);
@@ -663,7 +680,7 @@ static inline void kw_begin_response(kw_writer *w) { kw_writer_init(w), kw_obj_b
 
 /* Closes the envelope, writes it to stdout (or an error envelope if writing
  * failed) and frees w. */
-static inline void kw_end_response(kw_writer *w) {
+static inline KW__NOINLINE void kw_end_response(kw_writer *w) {
     kw_obj_end(w);
     if (w->failed || w->depth != 0)
         kw_output_error("could not build the response (out of memory, nested too deep or unbalanced)");
@@ -688,7 +705,7 @@ static inline void kw_input_free(kw_input *in) {
 /* Reads and parses the input envelope from stdin. Returns 0, or -1 with a
  * readable reason in in->error (then nothing needs freeing); on -1 the module
  * should answer kw_output_error(in->error) and return. */
-static inline int kw_read_input(kw_input *in) {
+static inline KW__NOINLINE int kw_read_input(kw_input *in) {
     char why[160] = "";
     memset(in, 0, sizeof *in);
     if (!(in->data = kw_read_all(0, &in->len))) kw_cat(why, sizeof why, "could not read stdin");
@@ -732,7 +749,7 @@ typedef struct {
 
 /* Answers a TokenReview (review = in.request): authenticated as *user, or not
  * authenticated when user is NULL. Echoes apiVersion, kind and spec. */
-static inline void kw_authn_answer(const kw_value *review, const kw_user *user) {
+static inline KW__NOINLINE void kw_authn_answer(const kw_value *review, const kw_user *user) {
     kw_writer w;
     const kw_value *spec = kw_get(review, "spec");
     kw_begin_response(&w);
@@ -765,7 +782,7 @@ static inline void kw_authn_answer(const kw_value *review, const kw_user *user) 
 /* Answers a SubjectAccessReview (review = in.request): allowed, denied, or
  * neither (no opinion: the next authorizer decides), with an optional reason.
  * Echoes apiVersion (v1 or v1beta1), kind and spec. */
-static inline void kw_authz_answer(const kw_value *review, int allowed, int denied, const char *reason) {
+static inline KW__NOINLINE void kw_authz_answer(const kw_value *review, int allowed, int denied, const char *reason) {
     kw_writer w;
     const kw_value *spec = kw_get(review, "spec");
     kw_begin_response(&w);
@@ -800,7 +817,7 @@ static inline void kw_admission_free(kw_admission *a) { kw_input_free(&a->in); }
  * answers {"error": ...} itself and returns 0; the module then just returns:
  *     kw_admission a;
  *     if (!kw_admission_read(&a)) return;                                     */
-static inline int kw_admission_read(kw_admission *a) {
+static inline KW__NOINLINE int kw_admission_read(kw_admission *a) {
     const char *problem = NULL;
     memset(a, 0, sizeof *a);
     if (!kw_read_input_or_answer(&a->in)) return 0;
@@ -826,7 +843,7 @@ static inline int kw_admission_read(kw_admission *a) {
 /* Starts an admission answer: the envelope, the review and the response up to
  * "allowed". Add more response members with w (status, warnings,
  * auditAnnotations, patchType + patch), then call kw_admission_end(w). */
-static inline void kw_admission_begin(const kw_admission *a, kw_writer *w, int allowed) {
+static inline KW__NOINLINE void kw_admission_begin(const kw_admission *a, kw_writer *w, int allowed) {
     kw_begin_response(w);
     kw_obj_begin(w);
     kw_field_str(w, "apiVersion", "admission.k8s.io/v1");
@@ -838,21 +855,21 @@ static inline void kw_admission_begin(const kw_admission *a, kw_writer *w, int a
 }
 
 /* Closes what kw_admission_begin opened and sends the answer. */
-static inline void kw_admission_end(kw_writer *w) {
+static inline KW__NOINLINE void kw_admission_end(kw_writer *w) {
     kw_obj_end(w); /* response */
     kw_obj_end(w); /* AdmissionReview */
     kw_end_response(w);
 }
 
 /* Admits the request unchanged. */
-static inline void kw_admission_allow(const kw_admission *a) {
+static inline KW__NOINLINE void kw_admission_allow(const kw_admission *a) {
     kw_writer w;
     kw_admission_begin(a, &w, 1);
     kw_admission_end(&w);
 }
 
 /* Denies the request with an HTTP code (e.g. 403; 0: none) and a message. */
-static inline void kw_admission_deny(const kw_admission *a, int code, const char *message) {
+static inline KW__NOINLINE void kw_admission_deny(const kw_admission *a, int code, const char *message) {
     kw_writer w;
     kw_admission_begin(a, &w, 0);
     kw_name(&w, "status");
@@ -866,7 +883,7 @@ static inline void kw_admission_deny(const kw_admission *a, int code, const char
 /* Admits the request changed to the complete object written in `object` (a
  * "Full" patch; the host turns it into a JSONPatch). An unusable writer (out of
  * memory) becomes an error answer. */
-static inline void kw_admission_mutate(const kw_admission *a, const kw_writer *object) {
+static inline KW__NOINLINE void kw_admission_mutate(const kw_admission *a, const kw_writer *object) {
     kw_writer w;
     if (object->failed || object->depth != 0 || object->len == 0) {
         kw_output_error("out of memory while building the patch");
@@ -887,7 +904,7 @@ typedef void (*kw_put_member_fn)(kw_writer *w, const kw_value *old, void *ctx);
  * set to what `put` writes: in place of the existing member (its last
  * occurrence, as kw_get sees it; other occurrences are dropped) or appended.
  * Every other member is copied verbatim (kw_put_value). */
-static inline void kw_put_object_set(kw_writer *w, const kw_value *object, const char *key,
+static inline KW__NOINLINE void kw_put_object_set(kw_writer *w, const kw_value *object, const char *key,
                                      kw_put_member_fn put, void *ctx) {
     const kw_value *old = kw_get(object, key);
     size_t i, n = kw_is(object, KW_OBJECT) ? object->len : 0;
