@@ -65,14 +65,17 @@ jmh() { # name, JMH arguments...
 
 if $quick; then
   iter=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
-  jmh latency 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
+  # compiled guest code runs in the JVM's interpreter and C1 for its first second
+  # or two, until C2 has compiled it: three warm-up seconds reach steady state
+  warm=(-f 1 -wi 3 -w 1s -i 1 -r 1s)
+  jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
     -p scenario=S1,S2,S3,S4,S5,S7 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
   # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores
   jmh throughput 'EvaluationBenchmark.throughput[12]' -f 1 -wi 4 -w 1s -i 2 -r 1s \
     -p scenario=S1 -p strategy=SNAPSHOT -p engine=COMPILER
-  jmh breakdown 'BreakdownBenchmark' "${iter[@]}" -p strategy=SNAPSHOT
+  jmh breakdown 'BreakdownBenchmark' "${warm[@]}" -p strategy=SNAPSHOT
   jmh coldstart 'ColdStartBenchmark' -f 1 -wi 2 -i 5 -p module=big_validator,magic_validator -p cache=cached
   jmh coldstart-uncached 'ColdStartBenchmark' -f 1 -wi 0 -i 2 -p module=magic_validator -p cache=uncached
   ref_seconds=2

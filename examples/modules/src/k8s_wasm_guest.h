@@ -154,8 +154,10 @@ typedef struct {
     const char *p, *start, *end, *err;
     char *text; /* a copy of the input in the arena: strings are decoded in place there */
     kw__block *arena;
-    kw_value *stack; /* the values being parsed: each container's members (key, value pairs for objects) */
+    kw_value *stack; /* the values being parsed: each container's members */
     size_t depth_n, cap;
+    kw_value *keys;  /* the keys of the objects' members being parsed, in step with stack */
+    size_t keys_n, keys_cap;
 } kw__parser;
 
 static inline int kw__fail(kw__parser *ps, const char *why) { if (!ps->err) ps->err = why; return -1; }
@@ -165,19 +167,21 @@ static inline void kw__ws(kw__parser *ps) {
     ps->p = p;
 }
 
-/* Pushes an empty value on the parser's stack and returns it (valid until the
- * next push), or NULL if out of memory. Values are parsed in place there. */
-static inline kw_value *kw__slot(kw__parser *ps) {
+/* Pushes an empty value on *stack (n used, cap allocated) and returns it
+ * (valid until the next push), or NULL if out of memory. Values are parsed in
+ * place there. */
+static inline kw_value *kw__push(kw_value **stack, size_t *n, size_t *cap) {
     kw_value *v;
-    if (ps->depth_n == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 64;
-        if (cap > SIZE_MAX / 2 / sizeof(kw_value) || !(v = realloc(ps->stack, cap * sizeof *v))) return NULL;
-        ps->stack = v, ps->cap = cap;
+    if (*n == *cap) {
+        size_t grown = *cap ? *cap * 2 : 64;
+        if (grown > SIZE_MAX / 2 / sizeof(kw_value) || !(v = realloc(*stack, grown * sizeof *v))) return NULL;
+        *stack = v, *cap = grown;
     }
-    v = &ps->stack[ps->depth_n++];
+    v = &(*stack)[(*n)++];
     memset(v, 0, sizeof *v);
     return v;
 }
+static inline kw_value *kw__slot(kw__parser *ps) { return kw__push(&ps->stack, &ps->depth_n, &ps->cap); }
 
 /* Length of the well-formed UTF-8 sequence at s (s < end), or 0 if malformed. */
 static inline size_t kw__utf8_len(const unsigned char *s, const unsigned char *end) {
@@ -351,7 +355,7 @@ static inline int kw__value(kw__parser *ps, size_t at, int depth);
  * arena. */
 static inline int kw__container(kw__parser *ps, size_t at, int depth, int is_obj) {
     char close = is_obj ? '}' : ']';
-    size_t base = ps->depth_n, n, i;
+    size_t base = ps->depth_n, keys_base = ps->keys_n, n;
     kw_value *out, *items, *keys = NULL, *key;
     if (depth >= KW_MAX_DEPTH) return kw__fail(ps, "nesting too deep");
     ps->stack[at].type = is_obj ? KW_OBJECT : KW_ARRAY;
@@ -362,7 +366,7 @@ static inline int kw__container(kw__parser *ps, size_t at, int depth, int is_obj
         if (is_obj) {
             kw__ws(ps);
             if (ps->end - ps->p <= 0 || *ps->p != '"') return kw__fail(ps, "expected a string (object key)");
-            if (!(key = kw__slot(ps))) return kw__fail(ps, "out of memory");
+            if (!(key = kw__push(&ps->keys, &ps->keys_n, &ps->keys_cap))) return kw__fail(ps, "out of memory");
             if (kw__string(ps, key) != 0) return -1;
             kw__ws(ps);
             if (ps->end - ps->p <= 0 || *ps->p != ':') return kw__fail(ps, "expected ':'");
@@ -375,17 +379,14 @@ static inline int kw__container(kw__parser *ps, size_t at, int depth, int is_obj
         if (ps->end - ps->p > 0 && *ps->p == close) { ps->p++; break; }
         return kw__fail(ps, is_obj ? "expected ',' or '}'" : "expected ',' or ']'");
     }
-    n = (ps->depth_n - base) / (is_obj ? 2 : 1);
+    n = ps->depth_n - base;
     if (!(items = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
     if (is_obj && !(keys = kw__alloc(&ps->arena, n * sizeof(kw_value)))) return kw__fail(ps, "out of memory");
-    if (is_obj) {
-        for (i = 0; i < n; i++) keys[i] = ps->stack[base + 2 * i], items[i] = ps->stack[base + 2 * i + 1];
-    } else {
-        memcpy(items, ps->stack + base, n * sizeof(kw_value));
-    }
+    memcpy(items, ps->stack + base, n * sizeof(kw_value));
+    if (is_obj) memcpy(keys, ps->keys + keys_base, n * sizeof(kw_value));
     out = &ps->stack[at];
     out->items = items, out->keys = keys, out->len = n;
-    ps->depth_n = base;
+    ps->depth_n = base, ps->keys_n = keys_base;
     return 0;
 }
 
@@ -444,12 +445,12 @@ static inline KW__NOINLINE kw_value *kw_parse(const char *json, size_t len, char
         if (ps.p == ps.end) {
             tree->root = ps.stack[0];
             tree->arena = ps.arena;
-            free(ps.stack);
+            free(ps.stack), free(ps.keys);
             return &tree->root;
         }
         kw__fail(&ps, "unexpected data after the JSON value");
     }
-    free(ps.stack);
+    free(ps.stack), free(ps.keys);
     kw__arena_free(ps.arena);
     if (err && err_size) {
         err[0] = '\0';
