@@ -66,8 +66,8 @@ jmh() { # name, JMH arguments...
 if $quick; then
   iter=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
   # compiled guest code runs in the JVM's interpreter and C1 for its first second
-  # or two, until C2 has compiled it: three warm-up seconds reach steady state
-  warm=(-f 1 -wi 3 -w 1s -i 1 -r 1s)
+  # or two, until C2 has compiled it (later on a busy machine): five warm-up seconds
+  warm=(-f 1 -wi 5 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
     -p scenario=S1,S2,S3,S4,S5,S7 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
