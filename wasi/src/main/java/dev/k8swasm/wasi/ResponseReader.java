@@ -102,13 +102,17 @@ final class ResponseReader {
   /**
    * The {@code response} of a plain envelope in {@code stdout} bound to {@code type} in one pass;
    * null when stdout is anything else (empty, not UTF-8, not one JSON object, an {@code error}
-   * other than null or empty, no {@code response} object, or a response that does not bind).
+   * other than null or empty, no {@code response} object, a duplicate key anywhere, or a response
+   * that does not bind).
    */
   private static <T> T bindPlain(BoundedOutput stdout, Class<T> type) {
     if (stdout.size() == 0 || !looksLikeUtf8(stdout)) {
       return null;
     }
     try (JsonParser parser = Json.mapper().createParser(stdout.buffer(), 0, stdout.size())) {
+      // a duplicate key fails this pass, so the tree decides (the last duplicate wins); bound
+      // directly, a record's unknown-field map would keep the first one
+      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

@@ -109,6 +109,10 @@ class ResponseReaderTest {
         "{\"response\":{\"kind\":\"first\"},\"response\":{\"kind\":\"second\"}}",
         "{\"error\":\"x\",\"response\":{\"kind\":\"k\"},\"error\":\"\"}",
         "\uFEFF{\"response\":{\"kind\":\"after a byte order mark\"}}",
+        // duplicate keys: the last one wins, as in a tree (and in Go's encoding/json)
+        "{\"response\":{\"apiVersion\":\"a\",\"kind\":\"k\",\"apiVersion\":\"b\"}}",
+        "{\"response\":{\"response\":{\"uid\":\"u\",\"allowed\":false,\"allowed\":true}}}",
+        "{\"response\":{\"x\":1,\"kind\":\"k\",\"x\":{\"y\":2}}}",
       })
   void bindsTheResponseAsConvertingTheTreeDoes(String stdout) {
     AdmissionReview expected =
