@@ -1,11 +1,8 @@
 package dev.k8swasm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.k8swasm.json.Json;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.ModuleSpec;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -62,29 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin RequestOption request;
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  RunCommand.Settings settings;
-
-  @Option(
-      names = "--mutating",
-      description = "Admission: run the module as a mutating hook (it may patch the object).")
-  boolean mutating;
-
-  @Option(
-      names = "--type",
-      paramLabel = "TYPE",
-      converter = Converters.ModuleType.class,
-      completionCandidates = Converters.ModuleTypes.class,
-      description =
-          "The module type: ${COMPLETION-CANDIDATES} (default: kubewarden for a module that looks"
-              + " like a Kubewarden policy, else wasi).")
-  String type;
-
-  @Option(
-      names = "--name",
-      paramLabel = "NAME",
-      description = "The module's name in messages (default: the file name without .wasm).")
-  String name;
+  @Mixin ModuleOptions moduleOptions;
 
   @Option(
       names = {"-t", "--threads"},
@@ -147,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
     review.secret().ifPresent(errors::addSecret);
     ModuleSpec spec = moduleSpec();
     PrintWriter out = spec().commandLine().getOut();
-    try (Decider decider = Deciders.forModule(spec, review.kind(), mutating)) {
+    try (Decider decider = Deciders.forModule(spec, review.kind(), moduleOptions.mutating())) {
       Decider.Outcome first = decider.decide(review);
       if (first.failure().isPresent()) {
         PrintWriter err = spec().commandLine().getErr();
@@ -302,50 +276,11 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    String moduleName = name != null ? name : defaultName(module);
-    String moduleType = type != null ? type : detectType();
-    ModuleSpec.Builder b =
-        ModuleSpec.builder(moduleName)
-            .path(module)
-            .type(moduleType)
-            .settings(settings())
-            .debug(debug.enabled());
+    ModuleSpec.Builder b = moduleOptions.spec(module, kubewarden, execution, debug, false);
     if (strategy != null) {
       b.strategy(strategy);
     }
-    if (moduleType.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
-      kubewarden.apply(b);
-    }
-    return execution.apply(b).build();
-  }
-
-  private String detectType() {
-    return kubewarden.given().isEmpty()
-        ? KubewardenRunner.detectType(module)
-        : ModuleSpec.TYPE_KUBEWARDEN;
-  }
-
-  private JsonNode settings() {
-    if (settings == null) {
-      return null;
-    }
-    if (settings.json != null) {
-      return settings.json;
-    }
-    try {
-      return Json.readTree(Files.readAllBytes(settings.path));
-    } catch (java.io.IOException e) {
-      throw new CliException("cannot read settings " + settings.path + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new CliException("cannot parse settings " + settings.path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String defaultName(Path file) {
-    Path fileName = file.getFileName();
-    String n = fileName == null ? file.toString() : fileName.toString();
-    n = n.endsWith(".wasm") ? n.substring(0, n.length() - 5) : n;
-    return n.isBlank() ? "module" : n;
+    return b.build();
   }
 
   /** A duration: {@code 10s}, {@code 500ms}, or a plain number of seconds. */

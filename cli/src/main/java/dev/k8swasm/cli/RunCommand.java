@@ -1,8 +1,6 @@
 package dev.k8swasm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.RuleMatcher;
-import dev.k8swasm.json.Json;
 import dev.k8swasm.module.ModuleSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,51 +82,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin RequestOption request;
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Settings settings;
-
-  /** The module's settings: inline or from a file. */
-  static final class Settings {
-    @Option(
-        names = "--settings-json",
-        paramLabel = "JSON",
-        converter = Converters.JsonValue.class,
-        description = "The module's settings as JSON.")
-    JsonNode json;
-
-    @Option(
-        names = "--settings-path",
-        paramLabel = "FILE",
-        description = "A file holding the module's settings, JSON or YAML.")
-    Path path;
-  }
-
-  @Option(
-      names = "--mutating",
-      description = "Admission: run the module as a mutating hook (it may patch the object).")
-  boolean mutating;
-
-  @Option(
-      names = "--type",
-      paramLabel = "TYPE",
-      converter = Converters.ModuleType.class,
-      completionCandidates = Converters.ModuleTypes.class,
-      description =
-          "The module type: ${COMPLETION-CANDIDATES} (default: kubewarden for a module that looks"
-              + " like a Kubewarden policy, else wasi).")
-  String type;
-
-  @Option(
-      names = "--name",
-      paramLabel = "NAME",
-      description = "The module's name in messages (default: the file name without .wasm).")
-  String name;
+  @Mixin ModuleOptions moduleOptions;
 
   @Mixin ExecutionOptions execution;
 
   @Mixin KubewardenRunOptions kubewarden;
-
-  private String detectedType;
 
   @Option(
       names = "--fail-on-error",
@@ -165,9 +122,10 @@ public final class RunCommand implements Callable<Integer> {
         review instanceof ReviewRequest.Admission a && a.bare() ? " (bare AdmissionRequest)" : "");
     if (module != null
         && review instanceof ReviewRequest.Admission admission
-        && moduleType().equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+        && moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
       Optional<String> failure =
-          KubewardenRunner.run(moduleSpec(), admission, mutating, spec.commandLine().getOut());
+          KubewardenRunner.run(
+              moduleSpec(), admission, moduleOptions.mutating(), spec.commandLine().getOut());
       if (failOnError && failure.isPresent()) {
         return errors.report(
             "module evaluation failed: " + failure.get() + " (--fail-on-error)", null, true);
@@ -176,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     try (Decider decider =
         module != null
-            ? Deciders.forModule(moduleSpec(), review.kind(), mutating)
+            ? Deciders.forModule(moduleSpec(), review.kind(), moduleOptions.mutating())
             : Deciders.forConfig(config, review.kind(), this::customize)) {
       long start = System.nanoTime();
       Decider.Outcome outcome = decider.decide(review);
@@ -218,53 +176,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    String moduleName = name != null ? name : defaultName(module);
-    ModuleSpec.Builder b =
-        ModuleSpec.builder(moduleName)
-            .path(module)
-            .type(moduleType())
-            .settings(settings())
-            .debug(debug.enabled());
-    if (moduleType().equals(ModuleSpec.TYPE_KUBEWARDEN)) {
-      kubewarden.apply(b);
-    }
-    return execution.apply(b).build();
-  }
-
-  /** {@code --type}, else kubewarden when Kubewarden flags are given or the module looks so. */
-  private String moduleType() {
-    if (type != null) {
-      return type;
-    }
-    if (detectedType == null) {
-      detectedType =
-          kubewarden.given().isEmpty()
-              ? KubewardenRunner.detectType(module)
-              : ModuleSpec.TYPE_KUBEWARDEN;
-    }
-    return detectedType;
-  }
-
-  private JsonNode settings() {
-    if (settings == null) {
-      return null;
-    }
-    if (settings.json != null) {
-      return settings.json;
-    }
-    byte[] bytes;
-    try {
-      bytes = java.nio.file.Files.readAllBytes(settings.path);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new CliException("settings file not found: " + settings.path, e);
-    } catch (java.io.IOException e) {
-      throw new CliException("cannot read settings " + settings.path + ": " + e.getMessage(), e);
-    }
-    try {
-      return Json.readTree(bytes);
-    } catch (IllegalArgumentException e) {
-      throw new CliException("cannot parse settings " + settings.path + ": " + e.getMessage(), e);
-    }
+    return moduleOptions.spec(module, kubewarden, execution, debug, true).build();
   }
 
   private void checkUsage() {
@@ -277,19 +189,7 @@ public final class RunCommand implements Callable<Integer> {
           spec.commandLine(), "Missing MODULE or --config FILE (give exactly one)");
     }
     if (config != null) {
-      List<String> singleOnly = new ArrayList<>();
-      if (settings != null) {
-        singleOnly.add(settings.json != null ? "--settings-json" : "--settings-path");
-      }
-      if (mutating) {
-        singleOnly.add("--mutating");
-      }
-      if (type != null) {
-        singleOnly.add("--type");
-      }
-      if (name != null) {
-        singleOnly.add("--name");
-      }
+      List<String> singleOnly = new ArrayList<>(moduleOptions.given());
       singleOnly.addAll(kubewarden.given());
       if (!singleOnly.isEmpty()) {
         throw new ParameterException(
@@ -299,21 +199,6 @@ public final class RunCommand implements Callable<Integer> {
                 + " configuration file");
       }
     }
-    if (ModuleSpec.TYPE_WASI.equals(type) && !kubewarden.given().isEmpty()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          String.join(", ", kubewarden.given())
-              + " only apply to Kubewarden policies (--type kubewarden)");
-    }
-    if (name != null && name.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "--name must not be blank");
-    }
-  }
-
-  private static String defaultName(Path file) {
-    Path fileName = file.getFileName();
-    String n = fileName == null ? file.toString() : fileName.toString();
-    n = n.endsWith(".wasm") ? n.substring(0, n.length() - 5) : n;
-    return n.isBlank() ? "module" : n;
+    moduleOptions.check(kubewarden);
   }
 }
