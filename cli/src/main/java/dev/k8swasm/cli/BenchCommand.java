@@ -111,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--threads must be at least 1, got " + threads);
     }
+    moduleOptions.check(kubewarden);
     Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
     return errors.guard(() -> run(errors));
   }
@@ -119,12 +120,13 @@ public final class BenchCommand implements Callable<Integer> {
     Deciders.checkModuleFile(module);
     ReviewRequest review = request.read();
     review.secret().ifPresent(errors::addSecret);
-    ModuleSpec spec = moduleSpec();
-    PrintWriter out = spec().commandLine().getOut();
-    try (Decider decider = Deciders.forModule(spec, review.kind(), moduleOptions.mutating())) {
+    ModuleSpec moduleSpec = moduleSpec();
+    PrintWriter out = spec.commandLine().getOut();
+    try (Decider decider =
+        Deciders.forModule(moduleSpec, review.kind(), moduleOptions.mutating())) {
       Decider.Outcome first = decider.decide(review);
       if (first.failure().isPresent()) {
-        PrintWriter err = spec().commandLine().getErr();
+        PrintWriter err = spec.commandLine().getErr();
         err.println(
             "warning: the module fails on this request ("
                 + errors.redact(first.failure().get())
@@ -134,10 +136,10 @@ public final class BenchCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "module %s (%s, %s engine, %s instances), %s from %s%n",
-          spec.name(),
-          spec.type(),
-          spec.engine().name().toLowerCase(Locale.ROOT),
-          spec.strategy().name().toLowerCase(Locale.ROOT),
+          moduleSpec.name(),
+          moduleSpec.type(),
+          moduleSpec.engine().name().toLowerCase(Locale.ROOT),
+          moduleSpec.strategy().name().toLowerCase(Locale.ROOT),
           review.kind().wireKind(),
           review.source());
       out.flush();
@@ -146,10 +148,6 @@ public final class BenchCommand implements Callable<Integer> {
       print(out, result);
       return 0;
     }
-  }
-
-  private CommandSpec spec() {
-    return spec;
   }
 
   /** What the threads measured. */
@@ -276,7 +274,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    ModuleSpec.Builder b = moduleOptions.spec(module, kubewarden, execution, debug, false);
+    ModuleSpec.Builder b = moduleOptions.spec(module, kubewarden, execution, debug);
     if (strategy != null) {
       b.strategy(strategy);
     }

@@ -110,22 +110,17 @@ public final class ModuleOptions {
    * The spec of {@code module} with these options, the Kubewarden options (for a Kubewarden policy)
    * and the execution options applied.
    *
-   * @param namesMissingSettingsFile see {@link SettingsOptions#read(boolean)}
    * @throws CliException when the settings or a session file cannot be read
    */
   ModuleSpec.Builder spec(
-      Path module,
-      KubewardenRunOptions kubewarden,
-      ExecutionOptions execution,
-      DebugOption debug,
-      boolean namesMissingSettingsFile) {
+      Path module, KubewardenRunOptions kubewarden, ExecutionOptions execution, DebugOption debug) {
     String moduleName = name != null ? name : defaultName(module);
     String moduleType = type(module, kubewarden);
     ModuleSpec.Builder b =
         ModuleSpec.builder(moduleName)
             .path(module)
             .type(moduleType)
-            .settings(settings == null ? null : settings.read(namesMissingSettingsFile))
+            .settings(settings == null ? null : settings.read())
             .debug(debug.enabled());
     if (moduleType.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
       kubewarden.apply(b);

@@ -176,7 +176,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    return moduleOptions.spec(module, kubewarden, execution, debug, true).build();
+    return moduleOptions.spec(module, kubewarden, execution, debug).build();
   }
 
   private void checkUsage() {

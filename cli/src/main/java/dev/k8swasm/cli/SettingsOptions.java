@@ -37,11 +37,9 @@ public final class SettingsOptions {
   /**
    * The settings: the JSON given, or the file's content parsed.
    *
-   * @param namesMissingFile whether a missing file is reported as "settings file not found" ({@code
-   *     run}) rather than as a file that cannot be read ({@code bench})
-   * @throws CliException when the file cannot be read or parsed
+   * @throws CliException when the file is missing, cannot be read or cannot be parsed
    */
-  JsonNode read(boolean namesMissingFile) {
+  JsonNode read() {
     if (json != null) {
       return json;
     }
@@ -49,10 +47,7 @@ public final class SettingsOptions {
     try {
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      if (namesMissingFile) {
-        throw new CliException("settings file not found: " + path, e);
-      }
-      throw cannotRead(e);
+      throw new CliException("settings file not found: " + path, e);
     } catch (IOException e) {
       throw cannotRead(e);
     }

@@ -74,6 +74,39 @@ class BenchCommandTest {
     assertThat(Cli.run("bench", "-r", request).exitCode()).isEqualTo(2);
   }
 
+  /** bench accepts the module options of run, so it rejects them exactly as run does. */
+  @Test
+  void moduleOptionsFailAsInRun() {
+    String module = Cli.module("magic_validator.wasm");
+    String request = Cli.examples().resolve("requests/admission-configmap-create.json").toString();
+    String[][] cases = {
+      {"--name", " "},
+      {"--type", "wasi", "--allow-context-aware"},
+      {"--settings-path", "no-such-settings.json"},
+    };
+    for (String[] options : cases) {
+      String[] common = {module, "-r", request};
+      String[] args = new String[common.length + options.length];
+      System.arraycopy(common, 0, args, 0, common.length);
+      System.arraycopy(options, 0, args, common.length, options.length);
+      Cli.Result run = Cli.run(prepend("run", args));
+      Cli.Result bench = bench(args);
+
+      assertThat(run.exitCode()).as(run.toString()).isNotZero();
+      assertThat(bench.exitCode()).as(bench.toString()).isEqualTo(run.exitCode());
+      assertThat(bench.err().lines().findFirst())
+          .as(bench.toString())
+          .isEqualTo(run.err().lines().findFirst());
+    }
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
   @Test
   void aMissingModuleIsAOneLineError() {
     Cli.Result r =
