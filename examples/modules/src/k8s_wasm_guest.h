@@ -133,7 +133,7 @@ static inline void *kw__alloc(kw__block **head, size_t n) {
     if (!b || b->size - b->used < n) {
         size_t size = b ? b->size * 2 : 4096;
         if (n > SIZE_MAX / 2 - sizeof *b) return NULL;
-        while (size < n) size *= 2;
+        if (size < n) size = (n + 4095) & ~(size_t)4095; /* a big request gets what it needs, no more */
         if (!(b = malloc(sizeof(kw__block) + size))) return NULL;
         b->next = *head, b->size = size, b->used = 0, *head = b;
     }
