@@ -2,6 +2,7 @@ package dev.k8swasm.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.k8swasm.internal.ModuleCalls;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
@@ -87,12 +88,9 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     AdmissionReview sent =
         new AdmissionReview(
             AdmissionReview.V1, AdmissionReview.KIND, request, null, review.additionalProperties());
-    AdmissionReview returned;
-    try {
-      returned = module.evaluate(ReviewKind.ADMISSION, Json.write(sent), AdmissionReview.class);
-    } catch (IllegalArgumentException e) {
-      throw bad("response is not an AdmissionReview: " + e.getMessage());
-    }
+    AdmissionReview returned =
+        ModuleCalls.ask(
+            module, ReviewKind.ADMISSION, sent, AdmissionReview.class, "an AdmissionReview");
     if (!AdmissionReview.V1.equals(returned.apiVersion())
         || !AdmissionReview.KIND.equals(returned.kind())) {
       throw bad(

@@ -1,6 +1,6 @@
 package dev.k8swasm.authn;
 
-import dev.k8swasm.json.Json;
+import dev.k8swasm.internal.ModuleCalls;
 import dev.k8swasm.json.Redaction;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
@@ -88,15 +88,8 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
             review.spec(),
             null,
             review.additionalProperties());
-    TokenReview answer;
-    try {
-      answer = module.evaluate(ReviewKind.AUTHENTICATION, Json.write(v1), TokenReview.class);
-    } catch (IllegalArgumentException e) {
-      throw new ModuleException(
-          module.name(),
-          FailureReason.BAD_OUTPUT,
-          "response is not a TokenReview: " + e.getMessage());
-    }
+    TokenReview answer =
+        ModuleCalls.ask(module, ReviewKind.AUTHENTICATION, v1, TokenReview.class, "a TokenReview");
     if (answer.status() == null) {
       throw new ModuleException(module.name(), FailureReason.BAD_OUTPUT, "response has no status");
     }

@@ -1,6 +1,6 @@
 package dev.k8swasm.authz;
 
-import dev.k8swasm.json.Json;
+import dev.k8swasm.internal.ModuleCalls;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
@@ -77,15 +77,13 @@ public final class ModuleAuthorizer implements Authorizer, AutoCloseable {
 
   private SubjectAccessReviewStatus ask(SubjectAccessReview review) {
     SubjectAccessReview v1 = review.toV1().withStatus(null);
-    SubjectAccessReview answer;
-    try {
-      answer = module.evaluate(ReviewKind.AUTHORIZATION, Json.write(v1), SubjectAccessReview.class);
-    } catch (IllegalArgumentException e) {
-      throw new ModuleException(
-          module.name(),
-          FailureReason.BAD_OUTPUT,
-          "response is not a SubjectAccessReview: " + e.getMessage());
-    }
+    SubjectAccessReview answer =
+        ModuleCalls.ask(
+            module,
+            ReviewKind.AUTHORIZATION,
+            v1,
+            SubjectAccessReview.class,
+            "a SubjectAccessReview");
     if (answer.status() == null) {
       throw new ModuleException(module.name(), FailureReason.BAD_OUTPUT, "response has no status");
     }

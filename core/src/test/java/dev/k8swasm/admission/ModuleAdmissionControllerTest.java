@@ -119,6 +119,14 @@ class ModuleAdmissionControllerTest {
   }
 
   @Test
+  void anAnswerThatIsNotAnAdmissionReviewIsRejected() {
+    assertBadOutput(
+            validator(r -> FakeModule.parse("{\"kind\":\"AdmissionReview\",\"response\":[1]}")),
+            create(CM))
+        .hasMessageContaining("response is not an AdmissionReview");
+  }
+
+  @Test
   void aMissingResponseIsRejected() {
     assertBadOutput(
             validator(

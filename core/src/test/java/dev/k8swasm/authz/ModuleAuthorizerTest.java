@@ -163,6 +163,15 @@ class ModuleAuthorizerTest {
   }
 
   @Test
+  void anAnswerThatIsNotASubjectAccessReviewSaysSo() {
+    AuthorizationDecision result =
+        ModuleAuthorizer.of(FakeModule.returning("m", "{\"status\":[true]}")).authorize(review());
+
+    assertThat(result.evaluationError())
+        .contains("response is not a SubjectAccessReview", "BAD_OUTPUT");
+  }
+
+  @Test
   void v1beta1GroupIsSentAsGroupsInTheV1FormAndTheApiVersionIsEchoed() {
     byte[] beta = Resources.bytes("wire/subjectaccessreview-v1beta1.json");
     SubjectAccessReview review = Json.read(beta, SubjectAccessReview.class);
