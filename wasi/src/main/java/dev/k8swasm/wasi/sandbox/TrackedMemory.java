@@ -69,10 +69,9 @@ final class TrackedMemory implements Memory {
   private int size;
   private byte[][] spare = new byte[0][];
   private int spareCount;
-  private DataSegment[] segments;
 
-  /** Whether {@code segments} is the snapshot's array, to be copied before a {@code data.drop}. */
-  private boolean segmentsShared;
+  /** The data segments; the snapshot's array (then also originalSegments) until a data.drop. */
+  private DataSegment[] segments;
 
   private DataSegment[] originalSegments;
   private int deniedGrowth = -1;
@@ -134,7 +133,6 @@ final class TrackedMemory implements Memory {
     }
     size = snapshotPages;
     segments = snapshot.segments();
-    segmentsShared = true;
     originalSegments = snapshot.segments();
     deniedGrowth = -1;
   }
@@ -323,7 +321,6 @@ final class TrackedMemory implements Memory {
   public void initialize(Instance instance, DataSegment[] dataSegments, int memoryIndex) {
     this.originalSegments = dataSegments == null ? null : dataSegments.clone();
     this.segments = dataSegments == null ? null : dataSegments.clone();
-    this.segmentsShared = false;
     if (dataSegments == null) {
       return;
     }
@@ -350,9 +347,8 @@ final class TrackedMemory implements Memory {
 
   @Override
   public void drop(int segment) {
-    if (segmentsShared) {
-      segments = segments.clone();
-      segmentsShared = false;
+    if (segments == originalSegments) {
+      segments = segments.clone(); // the snapshot's array, shared by every restored instance
     }
     segments[segment] = PassiveDataSegment.EMPTY;
   }
