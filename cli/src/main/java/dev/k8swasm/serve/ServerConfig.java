@@ -9,7 +9,6 @@ import dev.k8swasm.config.Quantities;
 import dev.k8swasm.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,7 +109,7 @@ record ServerConfig(
    */
   static ServerConfig read(Path file) {
     Path abs = file.toAbsolutePath().normalize();
-    JsonNode root = readTree(abs);
+    JsonNode root = ConfigLoader.readDocument(abs);
     String where = file.toString();
     if (!root.isObject()) {
       throw new ConfigException(
@@ -160,7 +159,7 @@ record ServerConfig(
     Set<Path> files = new LinkedHashSet<>();
     files.add(abs);
     try {
-      JsonNode root = readTree(abs);
+      JsonNode root = ConfigLoader.readDocument(abs);
       for (String name : List.of(AUTHENTICATION, AUTHORIZATION, ADMISSION)) {
         try {
           section(root, name, abs.getParent(), file.toString(), files, new ArrayList<>());
@@ -392,21 +391,5 @@ record ServerConfig(
       return null;
     }
     return v.booleanValue();
-  }
-
-  private static JsonNode readTree(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": file not found");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
-    }
-    try {
-      return Json.readTree(bytes);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(file + ": " + e.getMessage());
-    }
   }
 }

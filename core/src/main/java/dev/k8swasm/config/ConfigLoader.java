@@ -71,7 +71,7 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem
    */
   public static PolicyConfig load(Path file) {
-    JsonNode root = read(file);
+    JsonNode root = readDocument(file);
     PolicyConfig config = parse(root, file.toAbsolutePath().getParent(), file.toString());
     return new PolicyConfig(config.modules(), config.implicitAudiences(), Optional.of(file));
   }
@@ -130,7 +130,12 @@ public final class ConfigLoader {
     return new PolicyConfig(modules, implicitAudiences, Optional.empty());
   }
 
-  private static JsonNode read(Path file) {
+  /**
+   * One configuration file, JSON or YAML, as a tree.
+   *
+   * @throws ConfigException naming the file when it is missing, cannot be read or cannot be parsed
+   */
+  public static JsonNode readDocument(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -169,7 +174,7 @@ public final class ConfigLoader {
       }
       if (path != null && path.isTextual()) {
         Path target = resolve(baseDir, path.asText());
-        JsonNode nested = read(target);
+        JsonNode nested = readDocument(target);
         return parse(nested, target.toAbsolutePath().getParent(), target.toString());
       }
       throw new ConfigException(

@@ -2,11 +2,11 @@ package dev.k8swasm.wasi;
 
 import static dev.k8swasm.wasi.TestModules.utf8;
 
-/** Review documents as the module contract's callers send them. */
-final class Requests {
+/** Review documents as the module contract's callers send them (also for the reliability tests). */
+public final class Requests {
   private Requests() {}
 
-  static byte[] tokenReview(String token) {
+  public static byte[] tokenReview(String token) {
     return utf8(
         "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\","
             + "\"spec\":{\"token\":\""
@@ -15,9 +15,16 @@ final class Requests {
   }
 
   static byte[] subjectAccessReview(String group, String resource) {
+    return subjectAccessReview("magic-user", group, resource);
+  }
+
+  /** A SubjectAccessReview of {@code user} in {@code group} listing {@code resource}. */
+  public static byte[] subjectAccessReview(String user, String group, String resource) {
     return utf8(
         "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
-            + "\"spec\":{\"user\":\"magic-user\",\"groups\":[\""
+            + "\"spec\":{\"user\":\""
+            + user
+            + "\",\"groups\":[\""
             + group
             + "\",\"system:authenticated\"],\"resourceAttributes\":{\"namespace\":\"default\","
             + "\"verb\":\"list\",\"version\":\"v1\",\"resource\":\""
@@ -35,7 +42,7 @@ final class Requests {
   /**
    * An AdmissionReview creating a ConfigMap with {@code data} (a JSON object, or null for none).
    */
-  static byte[] admissionReview(String uid, String data) {
+  public static byte[] admissionReview(String uid, String data) {
     return utf8(
         "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
             + "\"uid\":\""

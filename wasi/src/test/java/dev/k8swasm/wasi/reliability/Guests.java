@@ -9,6 +9,7 @@ import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.wasi.Requests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -100,40 +101,16 @@ final class Guests {
   }
 
   static byte[] tokenReview(String token) {
-    return utf8(
-        "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\","
-            + "\"spec\":{\"token\":\""
-            + token
-            + "\",\"audiences\":[\"https://kubernetes.default.svc.cluster.local\"]}}");
+    return Requests.tokenReview(token);
   }
 
   static byte[] subjectAccessReview(String user, String group, String resource) {
-    return utf8(
-        "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
-            + "\"spec\":{\"user\":\""
-            + user
-            + "\",\"groups\":[\""
-            + group
-            + "\",\"system:authenticated\"],\"resourceAttributes\":{\"namespace\":\"default\","
-            + "\"verb\":\"list\",\"version\":\"v1\",\"resource\":\""
-            + resource
-            + "\"}}}");
+    return Requests.subjectAccessReview(user, group, resource);
   }
 
   /** An AdmissionReview creating a ConfigMap with {@code data} (JSON object text). */
   static byte[] admissionReview(String uid, String data) {
-    return utf8(
-        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
-            + "\"uid\":\""
-            + uid
-            + "\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"ConfigMap\"},"
-            + "\"resource\":{\"group\":\"\",\"version\":\"v1\",\"resource\":\"configmaps\"},"
-            + "\"name\":\"cm\",\"namespace\":\"default\",\"operation\":\"CREATE\","
-            + "\"userInfo\":{\"username\":\"magic-user\"},"
-            + "\"object\":{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-            + "\"metadata\":{\"name\":\"cm\",\"namespace\":\"default\"},\"data\":"
-            + data
-            + "}}}");
+    return Requests.admissionReview(uid, data);
   }
 
   /** A request of {@code kind} that the magic modules answer normally. */
