@@ -19,6 +19,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
@@ -170,6 +172,17 @@ final class Fixture {
     /** The value of a metric: the sum over the series having all {@code labels} (k, v, ...). */
     double metric(String name, String... labels) {
       return Fixture.metric(get(WebhookServer.METRICS).body(), name, labels);
+    }
+
+    /**
+     * Waits (up to 10 s) until a metric reaches {@code atLeast}. The server records an HTTP request
+     * once the exchange is closed, which can be just after the client has read the answer.
+     */
+    void awaitMetric(double atLeast, String name, String... labels) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (metric(name, labels) < atLeast && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(5_000_000);
+      }
     }
 
     @Override

@@ -83,6 +83,7 @@ class LoadMeasurementTest {
       assertThat(r.failures).isEmpty();
       assertThat(r.latencies).isNotEmpty();
       // every request the clients sent was answered and counted by the server
+      s.awaitMetric(r.latencies.length, "k8swasm_http_requests_seconds_count", "code", "200");
       double answered =
           Fixture.metric(
               s.get(WebhookServer.METRICS).body(),

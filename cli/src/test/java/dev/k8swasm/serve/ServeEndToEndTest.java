@@ -412,6 +412,13 @@ class ServeEndToEndTest {
       }
       s.review(WebhookServer.VALIDATE, request("admission-configmap-not-allowed.json"));
       s.post(WebhookServer.VALIDATE, "nope");
+      s.awaitMetric(
+          badBefore + 1,
+          "k8swasm_http_requests_seconds_count",
+          "endpoint",
+          "/validate",
+          "code",
+          "400");
       String scrape = s.get(WebhookServer.METRICS).body();
       assertThat(Fixture.metric(scrape, "k8swasm_evaluations_total", authn))
           .isEqualTo(authnBefore + 3);
