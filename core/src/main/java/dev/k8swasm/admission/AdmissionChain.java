@@ -216,7 +216,11 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
         return Step.UNCHANGED;
       }
       if (!hook.mutating()) {
-        return failed(hook, "a validating module may not return a patch");
+        return failed(
+            hook,
+            "a validating controller may not return a patch; if it is meant to mutate, declare its"
+                + " hook mutating (mutating: true in the configuration, AdmissionHook.builder(..)"
+                + ".mutating(true) in code)");
       }
       if (current == null || current.isNull()) {
         return failed(hook, "it tried to mutate an object that does not exist");

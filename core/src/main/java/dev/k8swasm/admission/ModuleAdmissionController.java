@@ -24,6 +24,12 @@ import java.util.Objects;
  * module's failure policy to it. Closing it closes the module.
  */
 public final class ModuleAdmissionController implements AdmissionController, AutoCloseable {
+  /** BAD_OUTPUT for a patch from a validating module: says how to declare a module mutating. */
+  static final String VALIDATING_PATCH =
+      "a validating module may not return a patch; if it is meant to mutate, declare it mutating"
+          + " (mutating: true in its configuration, --mutating for k8s-wasm run,"
+          + " ModuleAdmissionController.mutating(module) in code)";
+
   private final PolicyModule module;
   private final boolean mutating;
   private final EvaluationListener listener;
@@ -121,7 +127,7 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
       throw bad("patch and patchType must be set together");
     }
     if (!mutating) {
-      throw bad("a validating module may not return a patch");
+      throw bad(VALIDATING_PATCH);
     }
     if (!response.allowedOrFalse()) {
       return response.withPatch(null, null);

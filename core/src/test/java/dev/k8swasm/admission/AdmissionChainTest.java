@@ -426,7 +426,9 @@ class AdmissionChainTest {
 
     assertThat(response.allowed()).isFalse();
     assertThat(response.status().code()).isEqualTo(500);
-    assertThat(response.status().message()).contains("a validating module may not return a patch");
+    assertThat(response.status().message())
+        .contains("a validating controller may not return a patch")
+        .contains("AdmissionHook.builder(..).mutating(true)");
   }
 
   @Test
