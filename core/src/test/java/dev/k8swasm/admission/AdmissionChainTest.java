@@ -983,6 +983,25 @@ class AdmissionChainTest {
   }
 
   @Test
+  void aClosedChainThrowsInsteadOfApplyingTheFailurePolicy() {
+    FakeModule v = module("v", Fixtures.allow());
+    AdmissionChain chain =
+        AdmissionChain.builder()
+            .add(validator(v).failurePolicy(FailurePolicy.IGNORE).build())
+            .build();
+    assertThat(chain.admit(review(create(CM))).allowed()).isTrue();
+
+    chain.close();
+    chain.close();
+
+    assertThat(v.closeCount()).isEqualTo(1);
+    // with Ignore, the module's CLOSED failure would have quietly allowed the request
+    assertThatThrownBy(() -> chain.admit(review(create(CM))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the admission chain is closed; build a new one");
+  }
+
+  @Test
   void aChainWithoutMutatorsIsNotMutating() {
     AdmissionChain chain =
         AdmissionChain.builder().add(validator(module("v", Fixtures.allow())).build()).build();
