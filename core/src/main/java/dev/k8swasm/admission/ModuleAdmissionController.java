@@ -20,8 +20,11 @@ import java.util.Objects;
  * accepted; the returned response always carries a JSONPatch against the request's object (none
  * when nothing changed).
  *
- * <p>Any failure is thrown as a {@link ModuleException}; {@link AdmissionChain} applies the
- * module's failure policy to it. Closing it closes the module.
+ * <p>Any failure is thrown as a {@link ModuleException} with a stable {@link FailureReason} ({@code
+ * BAD_REQUEST} for a review without a request); {@link AdmissionChain} applies the module's failure
+ * policy to it. Thread-safe: evaluations run concurrently, each in a fresh module state. Closing it
+ * closes the module; afterwards {@link #admit} throws a {@code ModuleException} with reason {@code
+ * CLOSED}.
  */
 public final class ModuleAdmissionController implements AdmissionController, AutoCloseable {
   /** BAD_OUTPUT for a patch from a validating module: says how to declare a module mutating. */

@@ -26,6 +26,10 @@ import java.util.Set;
  * Kubernetes {@code AdmissionConfiguration} wrapper around it (plugin {@code WASM}, inline {@code
  * configuration} or {@code path}). Everything is validated up front; all problems are reported at
  * once, each naming the file, the module and the field.
+ *
+ * <p>Every method throws {@link ConfigException} for a configuration that cannot be used (also for
+ * a file that is missing or unreadable); nothing is loaded or compiled here ({@link Chains} does
+ * that). Stateless and thread-safe.
  */
 public final class ConfigLoader {
   /** The plugin name looked up in an AdmissionConfiguration. */

@@ -33,7 +33,15 @@ public final class ModuleRuntimes {
     return runtime;
   }
 
-  /** Loads {@code spec} with the runtime for its type. */
+  /**
+   * Loads {@code spec} with the runtime for its type: reads, validates and compiles the module. The
+   * caller owns the returned module (thread-safe; close it, or the adapter or chain holding it).
+   *
+   * @throws IllegalArgumentException when no runtime for the type is on the class path (naming the
+   *     artifact to add)
+   * @throws ModuleException when the module cannot be loaded, with reason {@code LOAD_FAILED} or
+   *     {@code INVALID_SETTINGS}
+   */
   public static PolicyModule load(ModuleSpec spec) {
     return forType(spec.type()).load(spec);
   }
