@@ -68,7 +68,7 @@ public final class Json {
 
   /**
    * Parses a JSON or YAML document. JSON is recognised by its first non-blank character being
-   * {@code {} or {@code [}; anything else is read as YAML (of which JSON is a subset).
+   * <code>&#123;</code> or {@code [}; anything else is read as YAML (of which JSON is a subset).
    *
    * @throws IllegalArgumentException when the document is neither valid JSON nor valid YAML
    */
