@@ -195,7 +195,12 @@ public final class RegistryServer implements AutoCloseable {
                     new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
     Files.writeString(caPem, pem(caCert));
     Files.writeString(certPem, pem(serverCert));
-    Files.writeString(keyPem, pem(serverKeys.getPrivate()));
+    Files.writeString(
+        keyPem,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(serverKeys.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
   }
 
   static String pem(Object o) throws IOException {
