@@ -59,6 +59,51 @@ public final class RegistryServer implements AutoCloseable {
     return r;
   }
 
+  /**
+   * A plain-HTTP registry that accepts only bearer tokens issued by {@code realm} for {@code
+   * service}, signed by the key of the self-signed certificate {@code tokenCertPem}.
+   */
+  public static RegistryServer tokenAuth(Path dir, String realm, String service, Path tokenCertPem)
+      throws Exception {
+    RegistryServer r = new RegistryServer(dir, freePort(), null);
+    r.writeConfig(
+        "auth:\n  token:\n    realm: "
+            + realm
+            + "\n    service: "
+            + service
+            + "\n    issuer: k8s-wasm-test-issuer\n    rootcertbundle: "
+            + tokenCertPem
+            + "\n");
+    r.start();
+    return r;
+  }
+
+  /** A self-signed EC certificate for signing tokens, written as PEM to {@code pem}. */
+  public static KeyPair tokenSigner(Path pem) throws Exception {
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+    gen.initialize(256);
+    KeyPair keys = gen.generateKeyPair();
+    Instant now = Instant.now();
+    X500Name name = new X500Name("CN=k8s-wasm test token signer");
+    JcaX509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            name,
+            BigInteger.TEN,
+            Date.from(now.minus(1, ChronoUnit.HOURS)),
+            Date.from(now.plus(1, ChronoUnit.DAYS)),
+            name,
+            keys.getPublic());
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    Files.createDirectories(pem.getParent());
+    Files.writeString(pem, pem(cert));
+    Files.write(pem.resolveSibling(pem.getFileName() + ".der"), cert.getEncoded());
+    return keys;
+  }
+
   /** A TLS registry with basic authentication of {@code user}/{@code password}. */
   public static RegistryServer tls(Path dir, String user, String password) throws Exception {
     Files.createDirectories(dir);
