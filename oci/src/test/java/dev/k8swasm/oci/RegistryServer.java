@@ -205,7 +205,12 @@ public final class RegistryServer implements AutoCloseable {
     }
   }
 
-  private static void certificates(Path caPem, Path certPem, Path keyPem) throws Exception {
+  /** A test CA and a server certificate for 127.0.0.1 it signed. */
+  public record Pki(
+      X509Certificate ca, X509Certificate server, java.security.PrivateKey serverKey) {}
+
+  /** Makes a {@link Pki} and writes it as PEM files. */
+  public static Pki certificates(Path caPem, Path certPem, Path keyPem) throws Exception {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
     gen.initialize(256);
     KeyPair caKeys = gen.generateKeyPair();
@@ -246,6 +251,7 @@ public final class RegistryServer implements AutoCloseable {
             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(serverKeys.getPrivate().getEncoded())
             + "\n-----END PRIVATE KEY-----\n");
+    return new Pki(caCert, serverCert, serverKeys.getPrivate());
   }
 
   static String pem(Object o) throws IOException {
