@@ -329,6 +329,17 @@ final class RegistryClient {
     } catch (IllegalArgumentException e) {
       throw fail(ref, "the registry's Bearer realm is not a URL", e);
     }
+    if (!"https".equalsIgnoreCase(tokenUri.getScheme())
+        && !("http".equalsIgnoreCase(tokenUri.getScheme()) && sources.insecure(ref.registry()))) {
+      throw fail(
+          ref,
+          "the registry's token service "
+              + tokenUri.getScheme()
+              + "://"
+              + tokenUri.getHost()
+              + " is not https; credentials are sent there only when the registry is listed in"
+              + " insecure_sources");
+    }
     HttpRequest.Builder req = HttpRequest.newBuilder(tokenUri).GET().timeout(options.timeout());
     credentials.ifPresent(c -> req.header("Authorization", c.basic()));
     HttpResponse<InputStream> resp;
