@@ -194,6 +194,19 @@ class RegistryCommandsTest {
   }
 
   @Test
+  void everyCommandTakingAModuleHasKwctlsRegistryFlags() {
+    for (String command : new String[] {"run", "bench", "inspect", "pull", "push", "serve"}) {
+      Cli.Result help = Cli.run(command, "--help");
+      assertThat(help.out())
+          .as(command)
+          .contains(
+              "--docker-config-json-path=FILE",
+              "--sources-path=FILE",
+              "--verification-config-path=FILE");
+    }
+  }
+
+  @Test
   void benchAcceptsAReference() {
     String ref = fresh("v1");
     push(ref);
