@@ -121,6 +121,36 @@ public final class LocalStore {
   }
 
   /**
+   * Deletes temporary files older than {@code age}: what a process killed in the middle of a pull
+   * left behind (never read as a module, only taking space).
+   *
+   * @return how many were deleted
+   */
+  public int deleteStaleTemporaryFiles(java.time.Duration age) {
+    Path tmp = dir.resolve("tmp");
+    if (!Files.isDirectory(tmp)) {
+      return 0;
+    }
+    Instant cutoff = Instant.now().minus(age);
+    int deleted = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, "pull-*.part")) {
+      for (Path p : ds) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)
+              && Files.deleteIfExists(p)) {
+            deleted++;
+          }
+        } catch (IOException e) {
+          // another process may have moved or deleted it
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", tmp, e.getMessage());
+    }
+    return deleted;
+  }
+
+  /**
    * Moves the complete, checked module {@code temp} into place and records {@code reference}.
    *
    * @param digest the module bytes' sha256 digest, already checked

@@ -51,6 +51,8 @@ public final class Oci {
     this.client =
         new RegistryClient(options, options.sources().map(Sources::read).orElse(Sources.NONE));
     this.store = new LocalStore(options.storeDir());
+    // a pull takes far less than a day; older temporary files are left by killed processes
+    store.deleteStaleTemporaryFiles(java.time.Duration.ofDays(1));
     this.verifier =
         options
             .verificationConfig()

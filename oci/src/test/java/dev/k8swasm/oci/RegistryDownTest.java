@@ -42,4 +42,20 @@ class RegistryDownTest {
       assertNothingHalfWritten(store);
     }
   }
+
+  @Test
+  void temporaryFilesLeftByAKilledPullAreDeletedWhenOld() throws Exception {
+    Path store = dir.resolve("store");
+    Path tmp = Files.createDirectories(store.resolve("tmp"));
+    Path old = Files.write(tmp.resolve("pull-1.part"), new byte[] {0, 'a'});
+    Path fresh = Files.write(tmp.resolve("pull-2.part"), new byte[] {0, 'a'});
+    Files.setLastModifiedTime(
+        old,
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+    Oci.of(OciOptions.builder().storeDir(store).build());
+    assertThat(old).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(new LocalStore(store).list()).isEmpty();
+  }
 }
