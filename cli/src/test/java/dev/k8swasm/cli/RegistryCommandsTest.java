@@ -194,6 +194,58 @@ class RegistryCommandsTest {
   }
 
   @Test
+  void serveLoadsRegistryModulesWithItsRegistryFlags() throws Exception {
+    String ref = fresh("v1");
+    push(ref);
+    Path config =
+        Files.writeString(
+            dir.resolve("server-" + UUID.randomUUID() + ".yaml"),
+            "admission:\n  modules:\n  - name: remote\n    module: "
+                + ref
+                + "\n    type: kubewarden\n"
+                + "    settings: {forbiddenLabels: [\"forbidden\"]}\n");
+    Path out = dir.resolve("kube-" + UUID.randomUUID());
+    // --print-kube-config loads every module as serving does, then writes the webhook files
+    Cli.Result printed =
+        Cli.run(
+            "serve",
+            "-c",
+            config.toString(),
+            "--print-kube-config",
+            out.toString(),
+            "--sources-path",
+            sources);
+    assertThat(printed.exitCode()).as(printed.toString()).isZero();
+    assertThat(Files.readString(out.resolve("mutating-webhook-configuration.yaml")))
+        .contains("pods");
+
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n      "
+            + Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded())
+            + "\n      -----END PUBLIC KEY-----\n";
+    Path verification =
+        Files.writeString(
+            dir.resolve("verification-" + UUID.randomUUID() + ".yml"),
+            "apiVersion: v1\nallOf:\n- kind: pubKey\n  key: |\n      " + pem);
+    Cli.Result refused =
+        Cli.run(
+            "serve",
+            "-c",
+            config.toString(),
+            "--print-kube-config",
+            dir.resolve("kube-" + UUID.randomUUID()).toString(),
+            "--sources-path",
+            sources,
+            "--verification-config-path",
+            verification.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains(ref + ": signature verification failed: the module is not signed");
+  }
+
+  @Test
   void everyCommandTakingAModuleHasKwctlsRegistryFlags() {
     for (String command : new String[] {"run", "bench", "inspect", "pull", "push", "serve"}) {
       Cli.Result help = Cli.run(command, "--help");
