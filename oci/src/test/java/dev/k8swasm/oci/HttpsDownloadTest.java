@@ -126,4 +126,24 @@ class HttpsDownloadTest {
     assertThat(new LocalStore(dir.resolve("store")).list()).isEmpty();
     assertNothingHalfWritten(dir.resolve("store"));
   }
+
+  @Test
+  void withVerificationOnHttpsDownloadsAreRefused() throws Exception {
+    Path verification =
+        Artifacts.verificationConfig(
+            dir.resolve("verification.yml"), SignatureVerificationTest.keys(), java.util.Map.of());
+    Oci oci =
+        Oci.of(
+            OciOptions.builder()
+                .sources(sources)
+                .storeDir(dir.resolve("store"))
+                .verificationConfig(verification)
+                .build());
+    assertThatThrownBy(() -> oci.pull(base + "/policy.wasm"))
+        .hasMessage(
+            base
+                + "/policy.wasm: signature verification is configured, and https:// downloads carry"
+                + " no signatures; use a registry:// reference");
+    assertThat(requests).hasValue(0);
+  }
 }
