@@ -41,7 +41,8 @@ final class Credentials {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (!host(e.getKey()).equals(registry)) {
+      if (!host(e.getKey()).equals(registry)
+          && !(dockerHub(registry) && dockerHub(host(e.getKey())))) {
         continue;
       }
       JsonNode entry = e.getValue();
@@ -74,6 +75,15 @@ final class Credentials {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Docker Hub's names: {@code docker login} stores them as {@code https://index.docker.io/v1/}.
+   */
+  private static boolean dockerHub(String host) {
+    return host.equals("docker.io")
+        || host.equals("index.docker.io")
+        || host.equals("registry-1.docker.io");
   }
 
   private static String host(String key) {

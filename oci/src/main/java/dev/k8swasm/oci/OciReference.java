@@ -83,6 +83,10 @@ public final class OciReference {
     if (tag == null && digest == null) {
       tag = "latest";
     }
+    if ((registry.equals("docker.io") || registry.equals("index.docker.io"))
+        && !path.contains("/")) {
+      path = "library/" + path;
+    }
     return new OciReference(registry, path, tag, digest);
   }
 

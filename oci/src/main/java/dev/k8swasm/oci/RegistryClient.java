@@ -231,7 +231,14 @@ final class RegistryClient {
 
   private URI uri(OciReference ref, String tail) {
     String scheme = sources.insecure(ref.registry()) ? "http://" : "https://";
-    return URI.create(scheme + ref.registry() + "/v2/" + ref.repository() + tail);
+    return URI.create(scheme + apiHost(ref.registry()) + "/v2/" + ref.repository() + tail);
+  }
+
+  /** Where a registry's API is served: Docker Hub's is not at {@code docker.io}. */
+  static String apiHost(String registry) {
+    return registry.equals("docker.io") || registry.equals("index.docker.io")
+        ? "registry-1.docker.io"
+        : registry;
   }
 
   private HttpClient client(String registry) {
