@@ -146,7 +146,7 @@ public final class Chains {
   public static ModuleSpec.Builder spec(ModuleConfig c) {
     ModuleSpec.Builder b =
         ModuleSpec.builder(c.name())
-            .path(c.module())
+            .source(c.module())
             .type(c.type())
             .settings(c.settings().orElse(null))
             .debug(c.debug())
