@@ -30,6 +30,8 @@ final class HttpFront implements AutoCloseable {
   private final ServerConnector https;
   private final ServerConnector ops;
   private final ConnectionGuard guard;
+  private volatile int httpsPort = -1;
+  private volatile int opsPort = -1;
 
   HttpFront(ServeSettings settings, ServerTls tls, ServerMetrics metrics) {
     ServerLimits limits = settings.limits();
@@ -94,6 +96,8 @@ final class HttpFront implements AutoCloseable {
     server.setHandler(handler);
     try {
       server.start();
+      httpsPort = https.getLocalPort();
+      opsPort = ops == null ? -1 : ops.getLocalPort();
     } catch (IOException e) {
       stopQuietly();
       throw e;
@@ -105,12 +109,12 @@ final class HttpFront implements AutoCloseable {
 
   /** The HTTPS port bound. */
   int port() {
-    return https.getLocalPort();
+    return httpsPort;
   }
 
   /** The plain-HTTP probe and metrics port bound, if any. */
   Optional<Integer> metricsPort() {
-    return ops == null ? Optional.empty() : Optional.of(ops.getLocalPort());
+    return ops == null ? Optional.empty() : Optional.of(opsPort);
   }
 
   /** Closes the listening sockets: no new connections; open ones keep being served. */

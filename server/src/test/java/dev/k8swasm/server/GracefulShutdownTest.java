@@ -27,8 +27,12 @@ class GracefulShutdownTest {
                 + Fixture.moduleEntry("slow", module("hostile/loop_br.wasm"), "timeout: 1500ms"));
     Fixture.Running s = Fixture.start(config, new Fixture.Flags());
     Policies policies = s.server.store().peek().orElseThrow();
-    // another client with an open keep-alive connection
-    HttpClient other = Fixture.client(s.server.certificateChain().subList(1, 2), null, null);
+    // another client with an open keep-alive HTTP/1.1 connection (HTTP/2 clients get GOAWAY)
+    HttpClient other =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(Fixture.sslContext(s.server.certificateChain().subList(1, 2), null, null))
+            .build();
     assertThat(get(other, s, WebhookServer.HEALTHZ).statusCode()).isEqualTo(200);
     CompletableFuture<HttpResponse<String>> inFlight =
         BackPressureTest.send(s, s.client, request("sar-configmaps.json"));
@@ -55,7 +59,8 @@ class GracefulShutdownTest {
     // a request on an open connection is answered, and the connection closed after it
     HttpResponse<String> late = get(other, s, WebhookServer.READYZ);
     assertThat(late.statusCode()).isEqualTo(503);
-    assertThat(late.body()).isEqualTo("shutting down\n");
+    assertThat(Fixture.json(late).path("message").asText()).isEqualTo("shutting down");
+    assertThat(late.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(late.headers().firstValue("Connection")).hasValue("close");
 
     HttpResponse<String> answered = inFlight.get();
