@@ -27,7 +27,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final byte[] OK = "ok\n".getBytes(StandardCharsets.UTF_8);
   private static final Pattern GO_DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)(h|m|s|ms|us|µs|ns)");
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|us|µs|ns|h|m|s)");
 
   /** The connector name of the plain-HTTP probe and metrics port. */
   static final String OPS_CONNECTOR = "ops";

@@ -1,12 +1,10 @@
 package dev.k8swasm.server;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionRequest;
@@ -38,10 +36,6 @@ final class Reviews {
       Set.of(SubjectAccessReview.V1, SubjectAccessReview.V1BETA1);
   static final String ADMISSION_V1BETA1 = "admission.k8s.io/v1beta1";
   static final Set<String> ADMISSION_VERSIONS = Set.of(AdmissionReview.V1, ADMISSION_V1BETA1);
-
-  /** Rejects data after the document (a second document, garbage): 400. */
-  private static final ObjectReader STRICT =
-      Json.mapper().readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** What a module wrote to stderr, as appended to failure messages by the sandbox. */
   private static final String STDERR_NOTE = "; stderr: ";
@@ -180,14 +174,19 @@ final class Reviews {
       throw HttpError.badRequest("the request body is empty (expected a " + kind + ")");
     }
     JsonNode doc;
-    try {
-      doc = STRICT.readTree(body);
-    } catch (MismatchedInputException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("Trailing token")) {
-        throw HttpError.badRequest(
-            "the request body has data after the JSON document" + at(e.getLocation()));
+    try (JsonParser parser = Json.mapper().createParser(body)) {
+      doc = Json.mapper().readTree(parser);
+      boolean trailing;
+      try {
+        trailing = parser.nextToken() != null;
+      } catch (JsonProcessingException e) {
+        trailing = true;
       }
-      throw HttpError.badRequest("the request body is not valid JSON" + at(e.getLocation()));
+      if (trailing) {
+        throw HttpError.badRequest(
+            "the request body has data after the JSON document"
+                + at(parser.currentTokenLocation()));
+      }
     } catch (JsonProcessingException e) {
       throw HttpError.badRequest("the request body is not valid JSON" + at(e.getLocation()));
     } catch (IOException e) {

@@ -102,6 +102,8 @@ public final class Fixture {
     public Duration gracePeriod = Duration.ofSeconds(5);
     public Duration reloadInterval;
     public Boolean watch = false;
+    public java.util.function.UnaryOperator<dev.k8swasm.module.ModuleSpec.Builder> specCustomizer =
+        java.util.function.UnaryOperator.identity();
     public java.util.function.UnaryOperator<ServerLimits.Builder> limits =
         java.util.function.UnaryOperator.identity();
 
@@ -233,6 +235,7 @@ public final class Fixture {
         WebhookServer.builder(config)
             .overrides(flags.overrides())
             .limits(flags.limits)
+            .specCustomizer(flags.specCustomizer)
             .accessLog(log::add)
             .build()
             .start();
