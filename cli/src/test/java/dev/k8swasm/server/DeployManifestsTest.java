@@ -152,6 +152,10 @@ class DeployManifestsTest {
     String tls = mountOf("secret", "k8s-wasm-tls");
     assertThat(raw.path("tlsCertFile").asText()).isEqualTo(tls + "/tls.crt");
     assertThat(raw.path("tlsKeyFile").asText()).isEqualTo(tls + "/tls.key");
+    // mutual TLS: only kube-apiserver may call the webhooks (issue 19)
+    String clientCa = mountOf("configMap", "k8s-wasm-client-ca");
+    assertThat(raw.path("clientCAFile").asText()).isEqualTo(clientCa + "/ca.crt");
+    assertThat(settings.clientCa()).isPresent();
 
     // SIGTERM comes after preStop; the pod must outlive preStop plus the server's grace period
     JsonNode pod = deployment().path("spec").path("template").path("spec");

@@ -100,7 +100,7 @@ final class Exchange {
       return;
     }
     record(CLIENT_CLOSED, why);
-    callback.failed(new java.io.EOFException(why));
+    callback.failed(new org.eclipse.jetty.io.EofException(why));
   }
 
   private Callback recording(int status, String message) {
