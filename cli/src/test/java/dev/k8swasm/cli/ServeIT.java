@@ -5,6 +5,7 @@ import static dev.k8swasm.server.Fixture.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.k8swasm.server.Fixture;
+import dev.k8swasm.server.WebhookServer;
 import dev.k8swasm.server.tls.Pem;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -82,7 +83,7 @@ class ServeIT {
     reader.start();
     try {
       int bound = port.get(60, TimeUnit.SECONDS);
-      HotReloadTest.awaitTrue(
+      Fixture.await(
           () -> stderr.stream().anyMatch(l -> l.contains("The CA was written")), "the CA");
       HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
       String base = "https://localhost:" + bound;

@@ -100,6 +100,21 @@ final class HttpFront implements AutoCloseable {
       opsPort = ops == null ? -1 : ops.getLocalPort();
     } catch (IOException e) {
       stopQuietly();
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      if (root instanceof java.net.BindException) {
+        // Jetty says "Failed to bind to /ADDR:PORT"; the cause says why
+        java.net.BindException bind =
+            new java.net.BindException(
+                e.getMessage().replace("Failed to bind to /", "cannot listen on ")
+                    + ": "
+                    + root.getMessage()
+                    + " (another process has the port: choose another one)");
+        bind.initCause(e);
+        throw bind;
+      }
       throw e;
     } catch (Exception e) {
       stopQuietly();

@@ -272,6 +272,18 @@ public final class Fixture {
     }
   }
 
+  /** Waits (up to 30 s) until {@code check} holds. */
+  public static void await(java.util.concurrent.Callable<Boolean> check, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!check.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      LockSupport.parkNanos(10_000_000);
+    }
+  }
+
   /** YAML text: a module entry. */
   public static String moduleEntry(String name, Path module, String... extraLines) {
     StringBuilder s = new StringBuilder();
