@@ -145,7 +145,7 @@ public record ServeSettings(
     int workers = first(flags.workers(), file.workers(), defaultWorkers());
     int queueSize = first(flags.queueSize(), file.queueSize(), defaultQueueSize(workers));
     ServerLimits.Builder b = ServerLimits.defaults(workers, queueSize).toBuilder();
-    ServerConfig.applyLimits(file.limits(), b);
+    LimitsConfig.apply(file.limits(), b);
     return new ServeSettings(
         first(flags.address(), file.address(), "0.0.0.0"),
         first(flags.port(), file.port(), DEFAULT_PORT),

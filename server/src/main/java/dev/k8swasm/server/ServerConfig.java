@@ -78,12 +78,6 @@ record ServerConfig(
           "watch",
           "limits");
 
-  /** The keys of the {@code limits} object: the components of {@link ServerLimits}. */
-  static final List<String> LIMIT_KEYS =
-      java.util.Arrays.stream(ServerLimits.class.getRecordComponents())
-          .map(java.lang.reflect.RecordComponent::getName)
-          .toList();
-
   ServerConfig {
     files = Set.copyOf(files);
   }
@@ -355,87 +349,7 @@ record ServerConfig(
         duration(root, "gracePeriod", where, problems, true),
         duration(root, "reloadInterval", where, problems, false),
         bool(root, "watch", where, problems),
-        limits(root, where, problems));
-  }
-
-  /** The {@code limits} object: typed values by key, each checked against {@link ServerLimits}. */
-  private static java.util.Map<String, Object> limits(
-      JsonNode root, String where, List<String> problems) {
-    JsonNode node = root.get("limits");
-    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-    if (node == null || node.isNull()) {
-      return out;
-    }
-    if (!node.isObject()) {
-      problems.add(where + ": field 'limits': expected an object");
-      return out;
-    }
-    String at = where + ": limits";
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      Class<?> type =
-          java.util.Arrays.stream(ServerLimits.class.getRecordComponents())
-              .filter(c -> c.getName().equals(key))
-              .map(java.lang.reflect.RecordComponent::getType)
-              .findFirst()
-              .orElse(null);
-      Object value;
-      if (type == null) {
-        problems.add(
-            at
-                + ": unknown field '"
-                + key
-                + "' (expected one of "
-                + String.join(", ", LIMIT_KEYS)
-                + ")");
-        continue;
-      } else if (type == Duration.class) {
-        value = duration(node, key, at, problems, false);
-      } else if (type == long.class) {
-        value = size(node, key, at, problems);
-      } else {
-        value =
-            key.equals("moduleQueueSize")
-                ? nonNegative(node, key, at, problems)
-                : positive(node, key, at, problems);
-      }
-      if (value != null) {
-        out.put(key, value);
-      }
-    }
-    try {
-      applyLimits(out, ServerLimits.defaults(1, 0).toBuilder()).build();
-    } catch (IllegalArgumentException e) {
-      problems.add(at + ": " + e.getMessage());
-    }
-    return out;
-  }
-
-  /** Applies the {@code limits} read from a file to {@code b}. */
-  static ServerLimits.Builder applyLimits(
-      java.util.Map<String, Object> limits, ServerLimits.Builder b) {
-    limits.forEach(
-        (key, v) -> {
-          switch (key) {
-            case "maxConnections" -> b.maxConnections((Integer) v);
-            case "maxConnectionsPerClient" -> b.maxConnectionsPerClient((Integer) v);
-            case "idleTimeout" -> b.idleTimeout((Duration) v);
-            case "handshakeTimeout" -> b.handshakeTimeout((Duration) v);
-            case "bodyTimeout" -> b.bodyTimeout((Duration) v);
-            case "maxHeaderBytes" -> b.maxHeaderBytes((Integer) v);
-            case "ioThreads" -> b.ioThreads((Integer) v);
-            case "maxStreamsPerConnection" -> b.maxStreamsPerConnection((Integer) v);
-            case "moduleConcurrency" -> b.moduleConcurrency((Integer) v);
-            case "moduleQueueSize" -> b.moduleQueueSize((Integer) v);
-            case "authenticationWorkers" -> b.authenticationWorkers((Integer) v);
-            case "queueTimeout" -> b.queueTimeout((Duration) v);
-            case "retryAfter" -> b.retryAfter((Duration) v);
-            case "maxConfigBytes" -> b.maxConfigBytes((Long) v);
-            case "maxModuleBytes" -> b.maxModuleBytes((Long) v);
-            default -> throw new IllegalStateException("unhandled limit " + key);
-          }
-        });
-    return b;
+        LimitsConfig.read(root, where, problems));
   }
 
   private static String text(JsonNode root, String key, String where, List<String> problems) {
@@ -498,7 +412,7 @@ record ServerConfig(
     return p;
   }
 
-  private static Integer positive(JsonNode root, String key, String where, List<String> problems) {
+  static Integer positive(JsonNode root, String key, String where, List<String> problems) {
     Integer n = integer(root, key, where, problems);
     if (n != null && n <= 0) {
       problems.add(where + ": field '" + key + "': must be at least 1, got " + n);
@@ -507,8 +421,7 @@ record ServerConfig(
     return n;
   }
 
-  private static Integer nonNegative(
-      JsonNode root, String key, String where, List<String> problems) {
+  static Integer nonNegative(JsonNode root, String key, String where, List<String> problems) {
     Integer n = integer(root, key, where, problems);
     if (n != null && n < 0) {
       problems.add(where + ": field '" + key + "': must not be negative, got " + n);
@@ -517,7 +430,7 @@ record ServerConfig(
     return n;
   }
 
-  private static Long size(JsonNode root, String key, String where, List<String> problems) {
+  static Long size(JsonNode root, String key, String where, List<String> problems) {
     JsonNode v = root.get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -534,7 +447,7 @@ record ServerConfig(
     }
   }
 
-  private static Duration duration(
+  static Duration duration(
       JsonNode root, String key, String where, List<String> problems, boolean zeroAllowed) {
     JsonNode v = root.get(key);
     if (v == null || v.isNull()) {

@@ -105,6 +105,44 @@ class ServerConfigTest {
   }
 
   @Test
+  void limitsComeFromTheFileOverTheDefaults() {
+    Path file =
+        Fixture.write(
+            dir.resolve("server.yaml"),
+            "workers: 6\nlimits:\n  maxConnections: 10\n  queueTimeout: 3s\n"
+                + "  maxConfigBytes: 1Mi\nauthorization:\n  modules:\n"
+                + Fixture.moduleEntry("a", module("magic_authorizer.wasm")));
+    ServerLimits l = ServeSettings.read(file, ServeSettings.Overrides.none()).limits();
+    assertThat(l.maxConnections()).isEqualTo(10);
+    assertThat(l.queueTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(l.maxConfigBytes()).isEqualTo(1L << 20);
+    // the others keep their defaults, which follow the workers
+    assertThat(l.moduleConcurrency()).isEqualTo(3);
+    assertThat(l.authenticationWorkers()).isEqualTo(3);
+    assertThat(l.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+    Path bad =
+        Fixture.write(
+            dir.resolve("bad.yaml"),
+            "limits:\n  maxConnections: 0\n  queueTimeout: soon\n  maxThings: 3\n"
+                + "authorization:\n  modules:\n"
+                + Fixture.moduleEntry("a", module("magic_authorizer.wasm")));
+    assertThatThrownBy(() -> ServerConfig.read(bad))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .anySatisfy(
+                        p -> assertThat(p).contains("maxConnections").contains("at least 1"))
+                    .anySatisfy(p -> assertThat(p).contains("queueTimeout"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .contains("unknown field 'maxThings'")
+                                .contains("maxModuleBytes")));
+  }
+
+  @Test
   void everyProblemIsReportedWithFileSectionAndField() {
     Path file =
         Fixture.write(
