@@ -57,6 +57,8 @@ class ServeIT {
             "127.0.0.1",
             "--port",
             "0",
+            "--metrics-port",
+            "0",
             "--ca-out",
             ca.toString()));
     Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -114,6 +116,15 @@ class ServeIT {
       reader.join(5000);
       assertThat(p.exitValue()).isEqualTo(143);
       assertThat(stderr).anySatisfy(l -> assertThat(l).contains("stopped after"));
+      // the start-up line names both ports as numbers (it once said "Optional[46607]")
+      assertThat(stderr)
+          .anySatisfy(
+              l ->
+                  assertThat(l)
+                      .containsPattern(
+                          "listening on https://127.0.0.1:\\d+ metrics on"
+                              + " http://127.0.0.1:\\d+ ")
+                      .doesNotContain("Optional"));
       assertThat(String.join("\n", stderr))
           .contains("configuration loaded generation=1")
           .contains("endpoint=/authenticate status=200 decision=authenticated")
