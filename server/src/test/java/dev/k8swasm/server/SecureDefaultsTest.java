@@ -117,8 +117,20 @@ class SecureDefaultsTest {
         assertThat(answer).startsWith("HTTP/1.1 400");
         assertJsonStatus(answer.substring(answer.indexOf("\r\n\r\n") + 4), 400);
       }
-      // no server version advertised
-      assertThat(s.get(WebhookServer.HEALTHZ).headers().firstValue("Server")).isEmpty();
+      // no server version advertised; HTTP/2 when the client offers it (ALPN), else HTTP/1.1
+      HttpResponse<String> h2 = s.get(WebhookServer.HEALTHZ);
+      assertThat(h2.headers().firstValue("Server")).isEmpty();
+      assertThat(h2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      HttpResponse<String> h1 =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .sslContext(Fixture.sslContext(List.of(ca(s)), null, null))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(s.uri(WebhookServer.HEALTHZ)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(h1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(h1.statusCode()).isEqualTo(200);
     }
   }
 
