@@ -82,7 +82,7 @@ public record ServerLimits(
         16,
         128,
         Math.max(1, workers / 2),
-        Math.max(workers == 1 ? 0 : 4, queueSize / 4),
+        Math.max(4, queueSize / 4),
         Math.max(2, workers / 2),
         Duration.ofSeconds(10),
         Duration.ofSeconds(1),
