@@ -1,10 +1,10 @@
 package dev.k8swasm.cli;
 
 import dev.k8swasm.module.ModuleSpec;
-import dev.k8swasm.serve.KubeConfigs;
-import dev.k8swasm.serve.SelfSignedFiles;
-import dev.k8swasm.serve.ServeSettings;
-import dev.k8swasm.serve.WebhookServer;
+import dev.k8swasm.server.KubeConfigs;
+import dev.k8swasm.server.SelfSignedFiles;
+import dev.k8swasm.server.ServeSettings;
+import dev.k8swasm.server.WebhookServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -212,9 +212,9 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     checkUsage();
     if (!debug.enabled()
-        && System.getProperty("org.slf4j.simpleLogger.log.dev.k8swasm.serve") == null) {
+        && System.getProperty("org.slf4j.simpleLogger.log.dev.k8swasm.server") == null) {
       // the server's own lines (listening, reloads, requests) at INFO; before its loggers exist
-      System.setProperty("org.slf4j.simpleLogger.log.dev.k8swasm.serve", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.dev.k8swasm.server", "info");
     }
     Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
     return errors.guard(() -> printKubeConfig != null ? print() : serve());
@@ -223,10 +223,12 @@ public final class ServeCommand implements Callable<Integer> {
   private int serve() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     WebhookServer server =
-        WebhookServer.start(
-            new WebhookServer.Options(config)
-                .overrides(overrides())
-                .specCustomizer(this::customize));
+        WebhookServer.builder(config)
+            .overrides(overrides())
+            .specCustomizer(this::customize)
+            .debug(debug.enabled())
+            .build()
+            .start();
     if (server.generatedCaPem().isPresent()) {
       String pem = server.generatedCaPem().get();
       err.println(

@@ -1,0 +1,304 @@
+package dev.k8swasm.server;
+
+import dev.k8swasm.config.ChainOptions;
+import dev.k8swasm.config.ConfigException;
+import dev.k8swasm.module.ModuleSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook server for kube-apiserver, embeddable: HTTPS with HTTP/2 and HTTP/1.1 on Jetty,
+ * admission control of evaluations, hot reload of the configuration, Prometheus metrics, health and
+ * readiness, graceful shutdown.
+ *
+ * <pre>{@code
+ * try (WebhookServer server = WebhookServer.builder(Path.of("server.yaml")).build().start()) {
+ *   ... // serving on server.port()
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints: {@code POST /authenticate} (TokenReview v1, v1beta1), {@code POST /authorize}
+ * (SubjectAccessReview v1, v1beta1), {@code POST /mutate} and {@code POST /validate}
+ * (AdmissionReview v1: the mutating resp. validating modules), {@code POST /mutate/NAME} and {@code
+ * POST /validate/NAME} (one module), {@code GET /healthz}, {@code GET /readyz}, {@code GET
+ * /metrics}. Errors are a {@code metav1.Status} JSON document with a reason, never a stack trace.
+ *
+ * <p>Thread-safe. {@link #start()} once; {@link #close()} stops it (with the grace period).
+ */
+public final class WebhookServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+
+  /** {@code POST}: TokenReview. */
+  public static final String AUTHENTICATE = "/authenticate";
+
+  /** {@code POST}: SubjectAccessReview. */
+  public static final String AUTHORIZE = "/authorize";
+
+  /** {@code POST}: AdmissionReview, mutating modules; {@code /mutate/NAME} for one. */
+  public static final String MUTATE = "/mutate";
+
+  /** {@code POST}: AdmissionReview, validating modules; {@code /validate/NAME} for one. */
+  public static final String VALIDATE = "/validate";
+
+  /** {@code GET}: liveness. */
+  public static final String HEALTHZ = "/healthz";
+
+  /** {@code GET}: readiness (a configuration is loaded and the server is not stopping). */
+  public static final String READYZ = "/readyz";
+
+  /** {@code GET}: Prometheus metrics. */
+  public static final String METRICS = "/metrics";
+
+  /** How to build a server; everything but the configuration file is optional. */
+  public static final class Builder {
+    private final Path config;
+    private ServeSettings.Overrides overrides = ServeSettings.Overrides.none();
+    private UnaryOperator<ModuleSpec.Builder> specCustomizer = UnaryOperator.identity();
+    private UnaryOperator<ServerLimits.Builder> limits = UnaryOperator.identity();
+    private AccessLog accessLog = AccessLog.slf4j();
+    private boolean debug;
+
+    private Builder(Path config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Settings given on the command line, overriding the file's. */
+    public Builder overrides(ServeSettings.Overrides overrides) {
+      this.overrides = Objects.requireNonNull(overrides, "overrides");
+      return this;
+    }
+
+    /** Applied to every module's spec (e.g. limits given on the command line). */
+    public Builder specCustomizer(UnaryOperator<ModuleSpec.Builder> specCustomizer) {
+      this.specCustomizer = Objects.requireNonNull(specCustomizer, "specCustomizer");
+      return this;
+    }
+
+    /** Changes limits after the defaults and the configuration file's {@code limits}. */
+    public Builder limits(UnaryOperator<ServerLimits.Builder> limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** Where request lines go (default: SLF4J logger {@code dev.k8swasm.server.access}). */
+    public Builder accessLog(AccessLog accessLog) {
+      this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+      return this;
+    }
+
+    /**
+     * Whether module output (stderr) is sent to clients in failure messages too (default: false; it
+     * is logged at debug level only).
+     */
+    public Builder debug(boolean debug) {
+      this.debug = debug;
+      return this;
+    }
+
+    /**
+     * Reads the configuration file and checks the settings; nothing is bound or loaded yet.
+     *
+     * @throws ConfigException when the configuration is invalid
+     * @throws IllegalArgumentException when a setting or a TLS file is invalid
+     */
+    public WebhookServer build() {
+      ServerLimits defaults = ServerLimits.defaults(1, 1);
+      ServerLimits early = limits.apply(defaults.toBuilder()).build();
+      ServerConfig file = ServerConfig.read(config, early.maxConfigBytes(), early.maxModuleBytes());
+      ServeSettings settings = ServeSettings.resolve(file.settings(), overrides, limits);
+      return new WebhookServer(file, settings, this);
+    }
+  }
+
+  private final ServerConfig config;
+  private final ServeSettings settings;
+  private final ServerMetrics metrics = new ServerMetrics();
+  private final PolicyStore store = new PolicyStore();
+  private final TlsReloader tls;
+  private final Admission admission;
+  private final Reloader reloader;
+  private final HttpFront front;
+  private final Dispatcher dispatcher;
+  private FileWatcher configWatcher;
+  private volatile boolean stopping;
+  private boolean started;
+  private boolean stopped;
+
+  private WebhookServer(ServerConfig config, ServeSettings settings, Builder b) {
+    this.config = config;
+    this.settings = settings;
+    this.tls = new TlsReloader(settings, metrics);
+    this.admission = new Admission(settings.workers(), settings.queueSize(), settings.limits());
+    ChainOptions chainOptions =
+        ChainOptions.builder().listener(metrics).specCustomizer(b.specCustomizer).build();
+    this.reloader = new Reloader(config.file(), chainOptions, store, metrics, settings.limits());
+    this.front = new HttpFront(settings, tls.tls(), metrics);
+    this.dispatcher =
+        new Dispatcher(
+            store,
+            metrics,
+            b.accessLog,
+            new BodyReader(settings.maxRequestBytes(), settings.limits().bodyTimeout()),
+            admission,
+            new Evaluator(b.debug),
+            settings.limits(),
+            () -> stopping,
+            front.guard());
+    metrics.gauge("k8swasm.ready", "1 when ready to serve", () -> ready() ? 1 : 0);
+    metrics.gauge(
+        "k8swasm.config.generation",
+        "The configuration generation serving (1 = loaded at startup)",
+        () -> store.peek().map(Policies::generation).orElse(0L));
+    metrics.gauge(
+        "k8swasm.config.watcher.alive",
+        "1 while the configuration file watcher runs (0 when watching is off or it died)",
+        () -> configWatcher != null && configWatcher.alive() ? 1 : 0);
+    metrics.gauge(
+        "k8swasm.http.inflight",
+        "Requests accepted for evaluation, not yet answered",
+        admission::pending);
+    metrics.gauge("k8swasm.http.queued", "Requests waiting for a worker", admission::queued);
+  }
+
+  /** A builder for the server configured in {@code config}. */
+  public static Builder builder(Path config) {
+    return new Builder(config);
+  }
+
+  /**
+   * Starts the server: binds the ports (so {@code /healthz} answers while modules load), loads
+   * every module, then watches the files.
+   *
+   * @return this server
+   * @throws ConfigException when a module cannot be loaded
+   * @throws IOException when a port cannot be bound
+   * @throws IllegalStateException when already started
+   */
+  public synchronized WebhookServer start() throws IOException {
+    if (started) {
+      throw new IllegalStateException("the server was started already");
+    }
+    started = true;
+    try {
+      front.start(dispatcher);
+      LOG.info(
+          "listening on https://{}:{}{} (HTTP/2, HTTP/1.1) workers={} queue={}"
+              + " maxRequestBytes={} tls={}",
+          settings.address(),
+          port(),
+          metricsPort().map(p -> " metrics on http://" + settings.address() + ":" + p).orElse(""),
+          settings.workers(),
+          settings.queueSize(),
+          settings.maxRequestBytes(),
+          tls.tls().mutual() ? "mutual" : "server-only");
+      if (settings.watch()) {
+        Duration debounce = Duration.ofMillis(100);
+        configWatcher =
+            new FileWatcher(
+                "config", reloader::files, reloader::check, settings.reloadInterval(), debounce);
+        tls.watch(debounce);
+      }
+      reloader.loadInitial(config);
+      return this;
+    } catch (IOException | RuntimeException e) {
+      shutdown(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  /** The HTTPS port bound. */
+  public int port() {
+    return front.port();
+  }
+
+  /** The plain-HTTP probe and metrics port bound, if any. */
+  public Optional<Integer> metricsPort() {
+    return front.metricsPort();
+  }
+
+  /** The effective settings. */
+  public ServeSettings settings() {
+    return settings;
+  }
+
+  /** Whether a configuration is loaded and the server is not stopping. */
+  public boolean ready() {
+    return !stopping && store.peek().isPresent();
+  }
+
+  /** The generated CA certificate in PEM, when no certificate was given. */
+  public Optional<String> generatedCaPem() {
+    return tls.generatedCaPem();
+  }
+
+  /** The certificate chain served (leaf first). */
+  public List<X509Certificate> certificateChain() {
+    return tls.tls().chain();
+  }
+
+  /** The generation of the configuration serving now (1 = the one loaded at startup). */
+  public long generation() {
+    return reloader.generation();
+  }
+
+  PolicyStore store() {
+    return store;
+  }
+
+  Admission admission() {
+    return admission;
+  }
+
+  /** Stops with the configured grace period. */
+  @Override
+  public void close() {
+    shutdown(settings.gracePeriod());
+  }
+
+  /**
+   * Stops gracefully: readiness turns false, the listening sockets close, requests in flight are
+   * finished (for at most {@code grace}; requests still arriving on open connections are answered
+   * and asked to close the connection), then connections and modules are closed.
+   */
+  public synchronized void shutdown(Duration grace) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    stopping = true;
+    long start = System.nanoTime();
+    if (configWatcher != null) {
+      configWatcher.close();
+    }
+    tls.close();
+    front.stopAccepting();
+    boolean drained = true;
+    try {
+      drained = admission.awaitIdle(grace);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!drained) {
+      LOG.warn(
+          "shutdown: {} request(s) still in flight after the grace period of {}; closing",
+          admission.pending(),
+          grace);
+    }
+    front.close();
+    admission.close();
+    store.close();
+    metrics.close();
+    LOG.info(
+        "stopped after {} ms{}",
+        (System.nanoTime() - start) / 1_000_000,
+        drained ? "" : " (grace period exceeded)");
+  }
+}
