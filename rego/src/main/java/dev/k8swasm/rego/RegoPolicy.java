@@ -40,8 +40,8 @@ import java.util.TreeSet;
  * <p>It implements OPA's Wasm ABI (1.x): {@code opa_eval} in one call where the module has it (ABI
  * 1.2 and later), else the {@code opa_eval_ctx_*} calls; the host functions {@code opa_abort},
  * {@code opa_println} (to the evaluation's stderr) and {@code opa_builtin0..4}, answered by {@link
- * Builtins}. A module that needs a built-in function the host lacks fails at load ("builtin X is not
- * supported"). The sandbox's limits hold as for every module: deadline, memory (the memory the
+ * Builtins}. A module that needs a built-in function the host lacks fails at load ("builtin X is
+ * not supported"). The sandbox's limits hold as for every module: deadline, memory (the memory the
  * module imports is created by the sandbox, bounded by {@link Limits#maxMemoryBytes()}), result
  * size ({@link Limits#maxOutputBytes()}), input size ({@link Limits#maxRequestBytes()}). Each
  * evaluation starts from the state right after {@code data} was loaded: under the snapshot strategy
@@ -240,7 +240,8 @@ public final class RegoPolicy implements AutoCloseable {
       byId = Map.copyOf(ids);
       required = List.copyOf(names);
       unsupported = List.copyOf(missing);
-      entrypoints = Collections.unmodifiableMap(idMap(instance, (int) guest.call("entrypoints")[0]));
+      entrypoints =
+          Collections.unmodifiableMap(idMap(instance, (int) guest.call("entrypoints")[0]));
       int major = global(instance, "opa_wasm_abi_version", 1);
       int minor = global(instance, "opa_wasm_abi_minor_version", 0);
       abiVersion = major + "." + minor;
@@ -261,7 +262,9 @@ public final class RegoPolicy implements AutoCloseable {
         }
       } catch (IOException e) {
         throw new ModuleException(
-            name, FailureReason.BAD_OUTPUT, "the module's built-in or entrypoint table is not JSON");
+            name,
+            FailureReason.BAD_OUTPUT,
+            "the module's built-in or entrypoint table is not JSON");
       }
       return out;
     }
@@ -302,8 +305,8 @@ public final class RegoPolicy implements AutoCloseable {
      * Loads the policy: rewrites its imported memory into one the sandbox owns, compiles it,
      * instantiates it, loads {@code data} and (snapshot strategy) snapshots that state.
      *
-     * @throws ModuleException LOAD_FAILED when the module cannot be read, is not an OPA Wasm module,
-     *     needs a built-in that is not supported, or cannot load its data
+     * @throws ModuleException LOAD_FAILED when the module cannot be read, is not an OPA Wasm
+     *     module, needs a built-in that is not supported, or cannot load its data
      */
     public RegoPolicy build() {
       byte[] bytes = read(spec);
@@ -332,8 +335,13 @@ public final class RegoPolicy implements AutoCloseable {
                   (module, problems) -> {
                     for (String export :
                         List.of(
-                            "opa_malloc", "opa_json_parse", "opa_json_dump", "opa_heap_ptr_get",
-                            "opa_heap_ptr_set", "builtins", "entrypoints")) {
+                            "opa_malloc",
+                            "opa_json_parse",
+                            "opa_json_dump",
+                            "opa_heap_ptr_get",
+                            "opa_heap_ptr_set",
+                            "builtins",
+                            "entrypoints")) {
                       boolean found = false;
                       for (int i = 0; i < module.exportSection().exportCount(); i++) {
                         found |= module.exportSection().getExport(i).name().equals(export);

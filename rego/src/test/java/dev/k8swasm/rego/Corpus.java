@@ -13,7 +13,8 @@ final class Corpus {
     while (!Files.isDirectory(dir.resolve("examples/modules/rego"))) {
       dir = dir.getParent();
       if (dir == null) {
-        throw new IllegalStateException("examples/modules/rego not found above the working directory");
+        throw new IllegalStateException(
+            "examples/modules/rego not found above the working directory");
       }
     }
     return dir.resolve("examples/modules/rego");
@@ -24,6 +25,8 @@ final class Corpus {
   }
 
   static ModuleSpec spec(String relative) {
-    return ModuleSpec.builder(relative.replaceAll(".*/|\\.wasm$", "")).path(module(relative)).build();
+    return ModuleSpec.builder(relative.replaceAll(".*/|\\.wasm$", ""))
+        .path(module(relative))
+        .build();
   }
 }

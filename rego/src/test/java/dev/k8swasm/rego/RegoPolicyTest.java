@@ -1,7 +1,5 @@
 package dev.k8swasm.rego;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import org.junit.jupiter.api.Test;
@@ -22,12 +20,14 @@ class RegoPolicyTest {
           "opa/rbac.wasm",
           "opa/policy_with_builtins.wasm"
         }) {
-      try (RegoPolicy p = RegoPolicy.builder(Corpus.spec(m)).data(json("{\"company_name\":\"ACME\"}")).build()) {
+      try (RegoPolicy p =
+          RegoPolicy.builder(Corpus.spec(m)).data(json("{\"company_name\":\"ACME\"}")).build()) {
         System.out.println(p + " " + p.strategy() + " " + p.requiredBuiltins());
         System.out.println(
             p.evaluate(
                 p.entrypoints().keySet().iterator().next(),
-                json("{\"user\":\"alice\",\"request\":{\"uid\":\"u1\",\"object\":{\"metadata\":{\"namespace\":\"default\"}}}}")));
+                json(
+                    "{\"user\":\"alice\",\"request\":{\"uid\":\"u1\",\"object\":{\"metadata\":{\"namespace\":\"default\"}}}}")));
       }
     }
   }

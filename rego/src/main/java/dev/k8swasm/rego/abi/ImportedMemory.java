@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns the memory a module imports into a memory the module defines and exports as {@code
- * memory}, with the same limits. Modules built by {@code opa build -t wasm} import their memory
- * ({@code env.memory}) and expect the host to create it; the k8s-wasm sandbox instantiates memories
- * itself (to bound, track and snapshot them), so the host hands the module its memory this way. No
+ * Turns the memory a module imports into a memory the module defines and exports as {@code memory},
+ * with the same limits. Modules built by {@code opa build -t wasm} import their memory ({@code
+ * env.memory}) and expect the host to create it; the k8s-wasm sandbox instantiates memories itself
+ * (to bound, track and snapshot them), so the host hands the module its memory this way. No
  * function, global or table index changes: a memory import only shifts memory indices, and the
  * module has exactly one memory before and after.
  *

@@ -86,7 +86,8 @@ public final class OpaHost implements HostImports {
 
   private void abort(Instance instance, int addr) {
     String message = new String(message(instance, addr), StandardCharsets.UTF_8);
-    if (message.contains("malloc") && instance.memory().pages() >= instance.memory().maximumPages()) {
+    if (message.contains("malloc")
+        && instance.memory().pages() >= instance.memory().maximumPages()) {
       // let the sandbox report the memory limit it refused
       throw new IllegalStateException("opa_abort: " + message);
     }

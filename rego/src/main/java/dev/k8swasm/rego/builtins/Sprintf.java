@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Rego's {@code sprintf(format, values)}: Go's {@code fmt.Sprintf} as OPA calls it. Integers are
- * Go integers, other numbers float64, strings strings, and every other value is passed as its Rego
+ * Rego's {@code sprintf(format, values)}: Go's {@code fmt.Sprintf} as OPA calls it. Integers are Go
+ * integers, other numbers float64, strings strings, and every other value is passed as its Rego
  * text ({@code ["a", 1]}, {@code {"k": true}}, {@code null}). Verbs {@code v s q d b o x X c e E f
  * F g G t} and {@code %%} with flags {@code + - # 0 space}, width and precision; a verb that does
  * not fit its operand, a missing operand and extra operands are written as Go writes them ({@code
@@ -274,7 +274,8 @@ final class Sprintf {
           case 'e', 'E' -> goFloat(abs, 'e', spec.precision < 0 ? 6 : spec.precision, false);
           case 'f', 'F' ->
               new BigDecimal(abs)
-                  .setScale(spec.precision < 0 ? 6 : spec.precision, java.math.RoundingMode.HALF_EVEN)
+                  .setScale(
+                      spec.precision < 0 ? 6 : spec.precision, java.math.RoundingMode.HALF_EVEN)
                   .toPlainString();
           default -> null;
         };
@@ -298,7 +299,8 @@ final class Sprintf {
     } else {
       int digits = fmt == 'e' ? precision + 1 : Math.max(precision, 1);
       value =
-          new BigDecimal(abs).round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+          new BigDecimal(abs)
+              .round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
     }
     if (abs == 0) {
       value = BigDecimal.ZERO;

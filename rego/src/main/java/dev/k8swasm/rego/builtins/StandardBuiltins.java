@@ -55,7 +55,9 @@ final class StandardBuiltins {
         });
     m.put("trace", a -> BooleanNode.TRUE);
     // semver
-    m.put("semver.is_valid", a -> BooleanNode.valueOf(a[0].isTextual() && Semver.parse(a[0].textValue()) != null));
+    m.put(
+        "semver.is_valid",
+        a -> BooleanNode.valueOf(a[0].isTextual() && Semver.parse(a[0].textValue()) != null));
     m.put("semver.compare", a -> NODES.numberNode(Semver.compare(semver(a, 0), semver(a, 1))));
     // time
     m.put("time.now_ns", a -> NODES.numberNode(nanos(clock.instant())));
@@ -130,7 +132,8 @@ final class StandardBuiltins {
           String value = string(a, 1);
           String open = string(a, 2);
           String close = string(a, 3);
-          return BooleanNode.valueOf(templatePattern(template, open, close).matcher(value).matches());
+          return BooleanNode.valueOf(
+              templatePattern(template, open, close).matcher(value).matches());
         });
     // json and yaml
     m.put(
@@ -156,7 +159,8 @@ final class StandardBuiltins {
         "yaml.marshal",
         a -> {
           try {
-            return NODES.textNode(Json.yamlMapper().writeValueAsString(a[0]).replaceFirst("^---\\s*\\n", ""));
+            return NODES.textNode(
+                Json.yamlMapper().writeValueAsString(a[0]).replaceFirst("^---\\s*\\n", ""));
           } catch (JsonProcessingException e) {
             throw new BuiltinException("yaml.marshal: " + e.getOriginalMessage(), e);
           }
@@ -191,7 +195,9 @@ final class StandardBuiltins {
                     .encodeToString(string(a, 0).getBytes(StandardCharsets.UTF_8))));
     m.put(
         "hex.encode",
-        a -> NODES.textNode(HexFormat.of().formatHex(string(a, 0).getBytes(StandardCharsets.UTF_8))));
+        a ->
+            NODES.textNode(
+                HexFormat.of().formatHex(string(a, 0).getBytes(StandardCharsets.UTF_8))));
     m.put(
         "hex.decode",
         a -> {
@@ -214,7 +220,9 @@ final class StandardBuiltins {
         });
     m.put("urlquery.encode_object", a -> NODES.textNode(encodeObject(object(a, 0))));
     m.put("urlquery.decode_object", a -> decodeObject(string(a, 0)));
-    m.put("glob.quote_meta", a -> NODES.textNode(string(a, 0).replaceAll("([*?\\\\\\[\\]{}])", "\\\\$1")));
+    m.put(
+        "glob.quote_meta",
+        a -> NODES.textNode(string(a, 0).replaceAll("([*?\\\\\\[\\]{}])", "\\\\$1")));
     m.put(
         "strings.replace_n",
         a -> {
@@ -223,7 +231,8 @@ final class StandardBuiltins {
           while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-              throw new BuiltinException("strings.replace_n: operand 1 must be object[string: string]");
+              throw new BuiltinException(
+                  "strings.replace_n: operand 1 must be object[string: string]");
             }
             s = s.replace(e.getKey(), e.getValue().textValue());
           }
@@ -242,8 +251,7 @@ final class StandardBuiltins {
   static String string(JsonNode[] a, int i) {
     JsonNode v = arg(a, i);
     if (!v.isTextual()) {
-      throw new BuiltinException(
-          "operand " + (i + 1) + " must be string but got " + typeName(v));
+      throw new BuiltinException("operand " + (i + 1) + " must be string but got " + typeName(v));
     }
     return v.textValue();
   }
@@ -314,7 +322,8 @@ final class StandardBuiltins {
     String s = string(a, i);
     Semver v = Semver.parse(s);
     if (v == null) {
-      throw new BuiltinException("operand " + (i + 1) + ": string \"" + s + "\" is not a valid SemVer");
+      throw new BuiltinException(
+          "operand " + (i + 1) + ": string \"" + s + "\" is not a valid SemVer");
     }
     return v;
   }
@@ -345,7 +354,10 @@ final class StandardBuiltins {
       ns = v.get(0);
       String tz = v.get(1).textValue();
       try {
-        zone = tz.isEmpty() || tz.equals("UTC") ? ZoneOffset.UTC : ZoneId.of(tz.equals("Local") ? "UTC" : tz);
+        zone =
+            tz.isEmpty() || tz.equals("UTC")
+                ? ZoneOffset.UTC
+                : ZoneId.of(tz.equals("Local") ? "UTC" : tz);
       } catch (RuntimeException e) {
         throw new BuiltinException("unknown time zone " + tz, e);
       }
@@ -393,7 +405,8 @@ final class StandardBuiltins {
     try {
       return Pattern.compile(regex.append('$').toString());
     } catch (PatternSyntaxException e) {
-      throw new BuiltinException("invalid regular expression in template: " + e.getDescription(), e);
+      throw new BuiltinException(
+          "invalid regular expression in template: " + e.getDescription(), e);
     }
   }
 
@@ -406,7 +419,10 @@ final class StandardBuiltins {
   private static String encodeObject(ObjectNode object) {
     StringBuilder b = new StringBuilder();
     new java.util.TreeMap<String, JsonNode>(
-            Json.mapper().convertValue(object, new com.fasterxml.jackson.core.type.TypeReference<Map<String, JsonNode>>() {}))
+            Json.mapper()
+                .convertValue(
+                    object,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, JsonNode>>() {}))
         .forEach(
             (k, v) -> {
               Iterable<JsonNode> values = v.isArray() ? v : java.util.List.of(v);
@@ -503,7 +519,8 @@ final class StandardBuiltins {
 
   /** Go's {@code time.ParseDuration}. */
   static final class GoDuration {
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
+    private static final Pattern PART =
+        Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
     private GoDuration() {}
 
