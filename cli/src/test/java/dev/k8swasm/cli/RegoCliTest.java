@@ -79,4 +79,55 @@ class RegoCliTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("OPA Wasm ABI").contains("does not export opa_malloc");
   }
+
+  @Test
+  void aRegoModuleAuthorizesSubjectAccessReviews() {
+    Cli.Result r =
+        run(
+            "run",
+            rego("hostile/opa_abi_test.wasm"),
+            "--type",
+            "rego",
+            "--entrypoint",
+            "allow",
+            "-r",
+            Cli.request("sar-configmaps.json"));
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode status = r.json().path("status");
+    assertThat(status.path("allowed").asBoolean()).isTrue();
+    assertThat(status.path("reason").asText()).isEqualTo("allowed by the test module");
+    Cli.Result rbac =
+        run(
+            "run",
+            rego("opa/rbac.wasm"),
+            "--type",
+            "rego",
+            "--entrypoint",
+            "app/rbac/allow",
+            "--settings-json",
+            "{\"user_roles\":{}}",
+            "-r",
+            Cli.request("sar-configmaps.json"));
+    assertThat(rbac.exitCode()).as(rbac.toString()).isZero();
+    assertThat(rbac.json().path("status").path("allowed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void entrypointNeedsTheRegoType() {
+    Cli.Result r = run("run", HAPPY, "--entrypoint", "policy/violation", "-r", TEAM_NS);
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--entrypoint only applies to Rego modules (--type rego)");
+    Cli.Result missing =
+        run(
+            "run",
+            HAPPY,
+            "--type",
+            "rego",
+            "--entrypoint",
+            "nope",
+            "-r",
+            Cli.request("sar-configmaps.json"));
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("has no entrypoint 'nope' (it has policy/violation)");
+  }
 }
