@@ -38,6 +38,6 @@ public final class RegoExecutionModes implements ExecutionModeProvider {
         spec.settings().filter(s -> !s.isNull()).orElse(JsonNodeFactory.instance.objectNode());
     JsonNode data = mode == ExecutionMode.OPA ? settings : JsonNodeFactory.instance.objectNode();
     RegoPolicy policy = RegoPolicy.builder(spec).data(data).build();
-    return new RegoOperations(policy, mode);
+    return new RegoOperations(policy, mode, 0);
   }
 }

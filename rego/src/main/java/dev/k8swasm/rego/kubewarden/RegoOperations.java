@@ -31,10 +31,13 @@ final class RegoOperations implements ExecutionModeProvider.Operations {
 
   private final RegoPolicy policy;
   private final ExecutionMode mode;
+  private final int entrypoint;
 
-  RegoOperations(RegoPolicy policy, ExecutionMode mode) {
+  /** Kubewarden's operations evaluating {@code entrypoint} (Kubewarden always uses 0). */
+  RegoOperations(RegoPolicy policy, ExecutionMode mode, int entrypoint) {
     this.policy = policy;
     this.mode = mode;
+    this.entrypoint = entrypoint;
   }
 
   @Override
@@ -67,7 +70,7 @@ final class RegoOperations implements ExecutionModeProvider.Operations {
       input.set("parameters", settings.isMissingNode() ? NODES.objectNode() : settings);
       input.set("review", request);
     }
-    JsonNode resultSet = policy.evaluate(0, Json.write(input));
+    JsonNode resultSet = policy.evaluate(entrypoint, Json.write(input));
     return mode == ExecutionMode.OPA ? opa(resultSet, request) : gatekeeper(resultSet);
   }
 
