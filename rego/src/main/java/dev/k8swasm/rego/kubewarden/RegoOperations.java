@@ -141,7 +141,7 @@ final class RegoOperations implements ExecutionModeProvider.Operations {
           messages.add(violation.get("msg").textValue());
         }
       }
-    } else {
+    } else if (resultSet.size() > 0) {
       LOG.warn(
           "policy '{}': the gatekeeper result is not a list of violations; treated as none",
           policy.name());
