@@ -2,8 +2,8 @@ package dev.k8swasm.cli;
 
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.source.ResolvedModule;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,8 +53,15 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODULE", description = "The module (.wasm) to benchmark.")
-  Path module;
+  @Parameters(
+      index = "0",
+      paramLabel = "MODULE",
+      description = "The module to benchmark: a .wasm file, file://, https:// or registry://.")
+  String moduleReference;
+
+  private ResolvedModule module;
+
+  @Mixin RegistryOptions registry;
 
   @Mixin RequestOption request;
 
@@ -117,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private int run(Errors errors) throws InterruptedException {
-    Deciders.checkModuleFile(module);
+    module = registry.resolve(moduleReference);
     ReviewRequest review = request.read();
     review.secret().ifPresent(errors::addSecret);
     ModuleSpec moduleSpec = moduleSpec();

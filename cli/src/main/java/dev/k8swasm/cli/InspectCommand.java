@@ -67,8 +67,17 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODULE", description = "The module (.wasm) to inspect.")
-  Path module;
+  @Parameters(
+      index = "0",
+      paramLabel = "MODULE",
+      description =
+          "The module to inspect: a .wasm file, file://, https:// or registry:// (pulled into the"
+              + " store on a miss).")
+  String moduleReference;
+
+  private Path module;
+
+  @Mixin RegistryOptions registry;
 
   @Option(
       names = {"-o", "--output"},
@@ -92,14 +101,14 @@ public final class InspectCommand implements Callable<Integer> {
   }
 
   private int inspect() throws IOException {
-    Deciders.checkModuleFile(module);
+    module = registry.resolve(moduleReference).path();
     byte[] bytes = Files.readAllBytes(module);
     WasmModule wasm;
     try {
       wasm = Parser.parse(bytes);
     } catch (ChicoryException e) {
       throw new CliException(
-          "not a valid WebAssembly module: " + module + ": " + e.getMessage(), e);
+          "not a valid WebAssembly module: " + moduleReference + ": " + e.getMessage(), e);
     }
     ObjectNode report = report(wasm, bytes);
     PrintWriter out = spec.commandLine().getOut();
@@ -110,7 +119,7 @@ public final class InspectCommand implements Callable<Integer> {
 
   ObjectNode report(WasmModule wasm, byte[] bytes) {
     ObjectNode r = JsonNodeFactory.instance.objectNode();
-    r.put("module", module.toString());
+    r.put("module", moduleReference);
     r.put("size", bytes.length);
     r.put("sha256", sha256(bytes));
     if (PolicyDetection.isKubewardenPolicy(wasm)) {

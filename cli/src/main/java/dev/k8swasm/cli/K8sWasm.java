@@ -31,6 +31,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ServeCommand.class,
       InspectCommand.class,
       BenchCommand.class,
+      PullCommand.class,
+      PushCommand.class,
+      PoliciesCommand.class,
+      RmCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

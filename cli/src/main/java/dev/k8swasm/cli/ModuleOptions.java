@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.rego.RegoModule;
 import dev.k8swasm.rego.RegoModuleRuntime;
+import dev.k8swasm.source.ResolvedModule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,12 +132,20 @@ public final class ModuleOptions {
    * @throws CliException when the settings or a session file cannot be read
    */
   ModuleSpec.Builder spec(
-      Path module, KubewardenRunOptions kubewarden, ExecutionOptions execution, DebugOption debug) {
-    String moduleName = name != null ? name : defaultName(module);
-    String moduleType = type(module, kubewarden);
+      ResolvedModule module,
+      KubewardenRunOptions kubewarden,
+      ExecutionOptions execution,
+      DebugOption debug) {
+    String moduleName =
+        name != null
+            ? name
+            : module.reference().isLocal()
+                ? defaultName(module.path())
+                : module.reference().defaultName();
+    String moduleType = type(module.path(), kubewarden);
     ModuleSpec.Builder b =
         ModuleSpec.builder(moduleName)
-            .path(module)
+            .source(module)
             .type(moduleType)
             .settings(settings == null ? null : settings.read())
             .debug(debug.enabled());

@@ -2,6 +2,8 @@ package dev.k8swasm.cli;
 
 import dev.k8swasm.admission.RuleMatcher;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.source.ResolvedModule;
+import dev.k8swasm.source.SourceOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,8 +70,17 @@ public final class RunCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "MODULE",
-      description = "The module (.wasm) to run. Give either MODULE or --config.")
-  Path module;
+      description =
+          "The module to run: a .wasm file, file://, https:// or"
+              + " registry://HOST[:PORT]/REPO[:TAG][@sha256:DIGEST] (pulled into the store on a"
+              + " miss). Give either MODULE or --config.")
+  String moduleReference;
+
+  private Path module;
+
+  private ResolvedModule resolved;
+
+  @Mixin RegistryOptions registry;
 
   @Option(
       names = {"-c", "--config"},
@@ -109,8 +120,9 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private int run(Errors errors) {
-    if (module != null) {
-      Deciders.checkModuleFile(module);
+    if (moduleReference != null) {
+      resolved = registry.resolve(moduleReference);
+      module = resolved.path();
     }
     ReviewRequest review = request.read();
     review.secret().ifPresent(errors::addSecret);
@@ -158,6 +170,7 @@ public final class RunCommand implements Callable<Integer> {
   /** Config mode: the command line's engine and limits override the configured ones. */
   private ModuleSpec.Builder customize(ModuleSpec.Builder b) {
     execution.apply(b);
+    registry.apply(b, SourceOptions.PullPolicy.IF_NOT_PRESENT);
     if (debug.enabled()) {
       b.debug(true);
     }
@@ -176,15 +189,15 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    return moduleOptions.spec(module, kubewarden, execution, debug).build();
+    return moduleOptions.spec(resolved, kubewarden, execution, debug).build();
   }
 
   private void checkUsage() {
-    if (module != null && config != null) {
+    if (moduleReference != null && config != null) {
       throw new ParameterException(
           spec.commandLine(), "Give either MODULE or --config FILE, not both");
     }
-    if (module == null && config == null) {
+    if (moduleReference == null && config == null) {
       throw new ParameterException(
           spec.commandLine(), "Missing MODULE or --config FILE (give exactly one)");
     }

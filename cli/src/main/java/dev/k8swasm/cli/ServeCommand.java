@@ -201,6 +201,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin ExecutionOptions execution;
 
+  @Mixin RegistryOptions registry;
+
   @Mixin DebugOption debug;
 
   /** Used by picocli. */
@@ -312,6 +314,9 @@ public final class ServeCommand implements Callable<Integer> {
   /** The command line's engine and limits override the configured ones. */
   private ModuleSpec.Builder customize(ModuleSpec.Builder b) {
     execution.apply(b);
+    // registry:// modules are pulled at start and on every reload; a failed pull keeps the
+    // running configuration
+    registry.apply(b, dev.k8swasm.source.SourceOptions.PullPolicy.ALWAYS);
     if (debug.enabled()) {
       b.debug(true);
     }

@@ -213,7 +213,7 @@ record ServerConfig(
       return Optional.empty();
     }
     for (ModuleConfig m : config.modules()) {
-      files.add(m.module().toAbsolutePath().normalize());
+      m.module().localPath().ifPresent(p -> files.add(p.toAbsolutePath().normalize()));
     }
     if (config.modules().isEmpty()) {
       problems.add(at + ": the module list is empty");

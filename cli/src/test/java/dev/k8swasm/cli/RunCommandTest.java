@@ -237,7 +237,8 @@ class RunCommandTest {
       assertThat(response.path("allowed").asBoolean()).isFalse();
       assertThat(response.path("status").path("code").asInt()).isEqualTo(500);
       assertThat(response.path("status").path("message").asText())
-          .contains("validating module may not return a patch");
+          .contains("validating module may not return a patch")
+          .contains("--mutating for k8s-wasm run");
     }
 
     @Test

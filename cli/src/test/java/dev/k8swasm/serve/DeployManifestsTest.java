@@ -126,7 +126,9 @@ class DeployManifestsTest {
     config.authentication().ifPresent(c -> modules.addAll(c.modules()));
     config.authorization().ifPresent(c -> modules.addAll(c.modules()));
     config.admission().ifPresent(c -> modules.addAll(c.modules()));
-    assertThat(modules).isNotEmpty().allSatisfy(m -> assertThat(m.module()).isRegularFile());
+    assertThat(modules)
+        .isNotEmpty()
+        .allSatisfy(m -> assertThat(m.module().localPath().orElseThrow()).isRegularFile());
 
     Map<String, Integer> ports = new java.util.HashMap<>();
     container()

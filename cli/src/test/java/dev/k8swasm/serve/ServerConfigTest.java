@@ -58,7 +58,7 @@ class ServerConfigTest {
     assertThat(c.authentication().orElseThrow().modules())
         .extracting(ModuleConfig::name)
         .containsExactly("authn");
-    assertThat(c.authorization().orElseThrow().modules().get(0).module())
+    assertThat(c.authorization().orElseThrow().modules().get(0).module().localPath().orElseThrow())
         .isEqualTo(modules.resolve("authz.wasm"));
     assertThat(c.admission().orElseThrow().modules())
         .extracting(ModuleConfig::name)

@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A hook that fails is handled by its {@link FailurePolicy}: {@code Fail} denies with code 500
  * and a message naming the hook; {@code Ignore} skips it with a warning. {@link #admit} never
- * throws for module failures. Immutable and thread-safe; closing it closes the controllers that are
- * {@link AutoCloseable}.
+ * throws for module failures.
+ *
+ * <p>Immutable and thread-safe: build it once and share it between request threads. Closing it
+ * closes the controllers that are {@link AutoCloseable}; a closed chain throws {@link
+ * IllegalStateException} rather than answer (a hook's {@code Ignore} policy must not turn a use
+ * after close into "allowed").
  */
 public final class AdmissionChain implements AdmissionController, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionChain.class);
@@ -37,6 +41,7 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
   private final List<AdmissionHook> validators;
   private final NamespaceLabels namespaceLabels;
   private final Supplier<String> uids;
+  private volatile boolean closed;
 
   private AdmissionChain(Builder b) {
     List<AdmissionHook> m = new ArrayList<>();
@@ -71,13 +76,21 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
   }
 
   /**
-   * Admits {@code review.request()} through the chain.
+   * Admits {@code review.request()} through the chain. The returned review keeps the request and
+   * carries the response; a webhook answers kube-apiserver with {@link
+   * AdmissionReview#toWebhookResponse()}. A request without a uid is given a random one.
    *
-   * @throws IllegalArgumentException when the review has no request
+   * @return the review with its response; module failures are decided by each hook's {@link
+   *     FailurePolicy}, never thrown
+   * @throws IllegalArgumentException when the review has no request (a webhook answers 400)
+   * @throws IllegalStateException when the chain is closed
    */
   @Override
   public AdmissionReview admit(AdmissionReview review) {
     Objects.requireNonNull(review, "review");
+    if (closed) {
+      throw new IllegalStateException("the admission chain is closed; build a new one");
+    }
     AdmissionRequest request = review.request();
     if (request == null) {
       throw new IllegalArgumentException("the AdmissionReview has no request");
@@ -96,8 +109,17 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
         review.additionalProperties());
   }
 
+  /**
+   * Closes the controllers that are {@link AutoCloseable} (their modules). Admissions already
+   * running finish; later calls of {@link #admit} throw {@link IllegalStateException}. Closing
+   * twice does nothing more.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     List<Object> all = new ArrayList<>();
     mutators.forEach(h -> all.add(h.controller()));
     validators.forEach(h -> all.add(h.controller()));
@@ -216,7 +238,11 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
         return Step.UNCHANGED;
       }
       if (!hook.mutating()) {
-        return failed(hook, "a validating module may not return a patch");
+        return failed(
+            hook,
+            "a validating controller may not return a patch; if it is meant to mutate, declare its"
+                + " hook mutating (mutating: true in the configuration, AdmissionHook.builder(..)"
+                + ".mutating(true) in code)");
       }
       if (current == null || current.isNull()) {
         return failed(hook, "it tried to mutate an object that does not exist");

@@ -20,10 +20,19 @@ import java.util.Objects;
  * accepted; the returned response always carries a JSONPatch against the request's object (none
  * when nothing changed).
  *
- * <p>Any failure is thrown as a {@link ModuleException}; {@link AdmissionChain} applies the
- * module's failure policy to it. Closing it closes the module.
+ * <p>Any failure is thrown as a {@link ModuleException} with a stable {@link FailureReason} ({@code
+ * BAD_REQUEST} for a review without a request); {@link AdmissionChain} applies the module's failure
+ * policy to it. Thread-safe: evaluations run concurrently, each in a fresh module state. Closing it
+ * closes the module; afterwards {@link #admit} throws a {@code ModuleException} with reason {@code
+ * CLOSED}.
  */
 public final class ModuleAdmissionController implements AdmissionController, AutoCloseable {
+  /** BAD_OUTPUT for a patch from a validating module: says how to declare a module mutating. */
+  static final String VALIDATING_PATCH =
+      "a validating module may not return a patch; if it is meant to mutate, declare it mutating"
+          + " (mutating: true in its configuration, --mutating for k8s-wasm run,"
+          + " ModuleAdmissionController.mutating(module) in code)";
+
   private final PolicyModule module;
   private final boolean mutating;
   private final EvaluationListener listener;
@@ -121,7 +130,7 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
       throw bad("patch and patchType must be set together");
     }
     if (!mutating) {
-      throw bad("a validating module may not return a patch");
+      throw bad(VALIDATING_PATCH);
     }
     if (!response.allowedOrFalse()) {
       return response.withPatch(null, null);

@@ -11,13 +11,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks authenticators in order: the first that authenticates wins; errors are collected and the
  * next one is asked; when none authenticates the result is "not authenticated" with every error.
- * Errors never contain the token under review ({@link Redaction#redact(String, String)}). Immutable
- * and thread-safe; closing it closes the authenticators that are {@link AutoCloseable}.
+ * Errors never contain the token under review ({@link Redaction#redact(String, String)}).
+ *
+ * <p>Immutable and thread-safe: build it once and share it between request threads. Closing it
+ * closes the authenticators that are {@link AutoCloseable}; a closed chain throws {@link
+ * IllegalStateException} rather than answer "not authenticated", so a use after close is a visible
+ * bug, not a quiet refusal. To reload, build a new chain, switch to it, and close the old one when
+ * its last evaluation is done.
  */
 public final class AuthenticatorChain implements Authenticator, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticatorChain.class);
 
   private final List<Authenticator> authenticators;
+  private volatile boolean closed;
 
   private AuthenticatorChain(List<Authenticator> authenticators) {
     this.authenticators = List.copyOf(authenticators);
@@ -38,9 +44,19 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
     return authenticators;
   }
 
+  /**
+   * Asks the authenticators in order.
+   *
+   * @return the first authenticated result, else "not authenticated" with every error; failures of
+   *     modules are reported in it, never thrown
+   * @throws IllegalStateException when the chain is closed
+   */
   @Override
   public AuthenticationResult authenticate(TokenReview review) {
     Objects.requireNonNull(review, "review");
+    if (closed) {
+      throw new IllegalStateException("the authenticator chain is closed; build a new one");
+    }
     List<String> errors = new ArrayList<>();
     for (Authenticator authenticator : authenticators) {
       AuthenticationResult result = authenticator.authenticate(review);
@@ -56,8 +72,17 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
     return AuthenticationResult.failed(errors);
   }
 
+  /**
+   * Closes the authenticators that are {@link AutoCloseable} (their modules). Evaluations already
+   * running finish; later calls of {@link #authenticate} throw {@link IllegalStateException}.
+   * Closing twice does nothing more.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     Closeables.closeAll(authenticators);
   }
 

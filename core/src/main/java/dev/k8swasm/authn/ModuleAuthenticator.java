@@ -30,7 +30,9 @@ import java.util.Set;
  * Error messages never contain the token under review, even when the module repeated it: they are
  * redacted with {@link Redaction#redact(String, String)}.
  *
- * <p>Closing it closes the module.
+ * <p>Thread-safe: evaluations run concurrently, each in a fresh module state. Closing it closes the
+ * module; afterwards every result is "not authenticated" with the module's {@code CLOSED} error
+ * (use it through an {@link AuthenticatorChain}, which refuses to run once closed).
  */
 public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
   private final PolicyModule module;

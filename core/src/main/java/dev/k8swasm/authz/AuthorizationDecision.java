@@ -40,6 +40,11 @@ public record AuthorizationDecision(
     return new AuthorizationDecision(Decision.NO_OPINION, reason, null, null);
   }
 
+  /** Whether the request is allowed: {@code decision() == ALLOW} (deny and no opinion are not). */
+  public boolean allowed() {
+    return decision == Decision.ALLOW;
+  }
+
   /** A copy carrying {@code evaluationError}. */
   public AuthorizationDecision withError(String evaluationError) {
     return new AuthorizationDecision(decision, reason, evaluationError, decidedBy);

@@ -13,8 +13,11 @@ import java.util.Objects;
  * ({@code spec.groups}); its status maps as kube-apiserver maps an authorization webhook's: allowed
  * and denied both set = deny with an error; denied = deny; allowed = allow; neither = no opinion.
  * {@code status.evaluationError} is passed on as an error. When the module fails, the {@link
- * AuthorizationFailurePolicy} decides (default: no opinion with the error). Closing it closes the
- * module.
+ * AuthorizationFailurePolicy} decides (default: no opinion with the error).
+ *
+ * <p>Thread-safe: evaluations run concurrently, each in a fresh module state. Closing it closes the
+ * module; afterwards the failure policy decides every request with the module's {@code CLOSED}
+ * error (use it through an {@link AuthorizerChain}, which refuses to run once closed).
  */
 public final class ModuleAuthorizer implements Authorizer, AutoCloseable {
   private final PolicyModule module;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Copies;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A non-resource request being authorized, such as {@code get /healthz}.
@@ -22,5 +23,14 @@ public record NonResourceAttributes(
 
   public NonResourceAttributes {
     additionalProperties = Copies.fields(additionalProperties);
+  }
+
+  /**
+   * {@code verb} on {@code path}, e.g. {@code of("get", "/healthz")}. (The record's own constructor
+   * takes the path first.)
+   */
+  public static NonResourceAttributes of(String verb, String path) {
+    return new NonResourceAttributes(
+        Objects.requireNonNull(path, "path"), Objects.requireNonNull(verb, "verb"), null);
   }
 }

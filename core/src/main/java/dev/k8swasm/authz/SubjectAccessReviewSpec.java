@@ -10,17 +10,21 @@ import java.util.Map;
 
 /**
  * Who wants to do what. Exactly one of {@code resourceAttributes} and {@code nonResourceAttributes}
- * is set.
+ * is set. Build one with {@link SubjectAccessReview#builder()}.
  *
- * <p>{@code authorization.k8s.io/v1beta1} names the groups field {@code group}; it is kept in
- * {@link #group()} so a v1beta1 document round-trips unchanged. Use {@link #allGroups()} to read
- * the groups of either version.
+ * <p><b>Groups: read {@link #allGroups()}.</b> {@code authorization.k8s.io/v1} names the user's
+ * groups {@code groups}, {@code v1beta1} names them {@code group}. Both fields are components so
+ * that a document of either version round-trips unchanged: {@link #groups()} holds them only for a
+ * v1 document, {@link #group()} only for a v1beta1 one. {@link #allGroups()} gives them whichever
+ * field holds them, {@link #toV1()} moves them to {@code groups} (modules are always given the v1
+ * form), and {@link SubjectAccessReview.Builder#groups(String...)} writes the field of the review's
+ * apiVersion.
  *
  * @param resourceAttributes the resource request
  * @param nonResourceAttributes the non-resource request
  * @param user the user's name
- * @param groups the user's groups (v1)
- * @param group the user's groups (v1beta1 field name)
+ * @param groups the user's groups, in a v1 document (else null; read {@link #allGroups()})
+ * @param group the user's groups, in a v1beta1 document (else null; read {@link #allGroups()})
  * @param extra additional user attributes
  * @param uid the user's uid
  * @param additionalProperties fields this version of the library does not model

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * before the chain is returned, and every problem is reported at once. The runtimes are found with
  * {@link ModuleRuntimes} by module type.
  *
+ * <p>Every method throws {@link ConfigException} (listing every problem with file, module and
+ * field) when the configuration or one of its modules cannot be used, and never returns a
+ * half-built chain: the modules loaded before a problem are closed again. The caller owns the
+ * returned chain: share it between threads (it is thread-safe) and close it once no evaluation
+ * needs it. The methods themselves are thread-safe.
+ *
  * <pre>{@code
  * try (AdmissionChain admission = Chains.admission(Path.of("admission.yaml"))) {
  *   AdmissionReview answered = admission.admit(review);
@@ -43,17 +49,29 @@ public final class Chains {
 
   private Chains() {}
 
-  /** The authentication chain configured in {@code file}. */
+  /**
+   * The authentication chain configured in {@code file}.
+   *
+   * @throws ConfigException when the file or a module cannot be used
+   */
   public static AuthenticatorChain authenticator(Path file) {
     return authenticator(ConfigLoader.load(file), ChainOptions.defaults());
   }
 
-  /** The authorization chain configured in {@code file}. */
+  /**
+   * The authorization chain configured in {@code file}.
+   *
+   * @throws ConfigException when the file or a module cannot be used
+   */
   public static AuthorizerChain authorizer(Path file) {
     return authorizer(ConfigLoader.load(file), ChainOptions.defaults());
   }
 
-  /** The admission chain configured in {@code file} (module list or AdmissionConfiguration). */
+  /**
+   * The admission chain configured in {@code file} (module list or AdmissionConfiguration).
+   *
+   * @throws ConfigException when the file or a module cannot be used
+   */
   public static AdmissionChain admission(Path file) {
     return admission(ConfigLoader.load(file), ChainOptions.defaults());
   }
@@ -128,7 +146,7 @@ public final class Chains {
   public static ModuleSpec.Builder spec(ModuleConfig c) {
     ModuleSpec.Builder b =
         ModuleSpec.builder(c.name())
-            .path(c.module())
+            .source(c.module())
             .type(c.type())
             .settings(c.settings().orElse(null))
             .debug(c.debug())

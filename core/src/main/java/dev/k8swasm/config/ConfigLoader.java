@@ -8,6 +8,8 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.source.ModuleReference;
+import dev.k8swasm.source.ModuleSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +28,10 @@ import java.util.Set;
  * Kubernetes {@code AdmissionConfiguration} wrapper around it (plugin {@code WASM}, inline {@code
  * configuration} or {@code path}). Everything is validated up front; all problems are reported at
  * once, each naming the file, the module and the field.
+ *
+ * <p>Every method throws {@link ConfigException} for a configuration that cannot be used (also for
+ * a file that is missing or unreadable); nothing is loaded or compiled here ({@link Chains} does
+ * that). Stateless and thread-safe.
  */
 public final class ConfigLoader {
   /** The plugin name looked up in an AdmissionConfiguration. */
@@ -207,12 +213,26 @@ public final class ConfigLoader {
       problems.add(at + (name == null ? "" : " (" + name + ")") + ": no module path specified");
       return null;
     }
+    ModuleReference module;
+    try {
+      module = ModuleReference.parse(modulePath).resolveAgainst(baseDir);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          at + (name == null ? "" : " (" + name + ")") + ": field 'module': " + e.getMessage());
+      return null;
+    }
     if (name == null || name.isBlank()) {
-      String file = Path.of(modulePath).getFileName().toString();
-      name = file.endsWith(".wasm") ? file.substring(0, file.length() - 5) : file;
+      name = module.defaultName();
     }
     String where = at + " (" + name + ")";
-    Path module = resolve(baseDir, modulePath);
+    if (!ModuleSources.supports(module.scheme())) {
+      problems.add(
+          where
+              + ": field 'module': '"
+              + module
+              + "': "
+              + ModuleSources.unsupported(module.scheme()));
+    }
     String type =
         Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleSpec.TYPE_WASI);
     if (!type.equals(ModuleSpec.TYPE_WASI)

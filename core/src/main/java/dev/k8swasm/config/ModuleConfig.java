@@ -6,7 +6,7 @@ import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
-import java.nio.file.Path;
+import dev.k8swasm.source.ModuleReference;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +15,8 @@ import java.util.Optional;
  * One module entry of a configuration file, validated and with its path resolved.
  *
  * @param name the module's name (default: the file name without {@code .wasm})
- * @param module the module file, resolved against the configuration file's folder
+ * @param module where the module comes from: a local file (resolved against the configuration
+ *     file's folder) or a URI such as {@code registry://host/repo:tag}
  * @param settings the settings passed on every call, if any
  * @param debug log inputs and outputs (tokens redacted)
  * @param mutating admission: runs in the mutating phase
@@ -34,7 +35,7 @@ import java.util.Optional;
  */
 public record ModuleConfig(
     String name,
-    Path module,
+    ModuleReference module,
     Optional<JsonNode> settings,
     boolean debug,
     Optional<Boolean> mutating,

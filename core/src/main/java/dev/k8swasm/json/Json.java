@@ -18,7 +18,10 @@ import java.util.Objects;
  * The JSON and YAML mappers shared by the library, configured once for the Kubernetes wire formats
  * (lossless: unknown fields are kept by the wire types, floats keep their precision).
  *
- * <p>The mappers are thread-safe and must not be reconfigured by callers.
+ * <p>Bad input never throws a checked exception: {@link #readTree}, {@link #read} and {@link
+ * #convert} throw {@link IllegalArgumentException} with a one-line message saying what is wrong
+ * with the document, so a webhook can answer such a request with HTTP 400. The methods and the
+ * mappers are thread-safe; the mappers must not be reconfigured by callers.
  */
 public final class Json {
 
@@ -65,7 +68,7 @@ public final class Json {
 
   /**
    * Parses a JSON or YAML document. JSON is recognised by its first non-blank character being
-   * {@code {} or {@code [}; anything else is read as YAML (of which JSON is a subset).
+   * <code>&#123;</code> or {@code [}; anything else is read as YAML (of which JSON is a subset).
    *
    * @throws IllegalArgumentException when the document is neither valid JSON nor valid YAML
    */

@@ -1,6 +1,8 @@
 package dev.k8swasm.module;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.source.ModuleReference;
+import dev.k8swasm.source.ResolvedModule;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,6 +27,7 @@ public final class ModuleSpec {
   private final String name;
   private final Path path;
   private final byte[] bytes;
+  private final ModuleReference source;
   private final String type;
   private final JsonNode settings;
   private final boolean debug;
@@ -40,6 +43,7 @@ public final class ModuleSpec {
     this.name = b.name;
     this.path = b.path;
     this.bytes = b.bytes;
+    this.source = b.source;
     this.type = b.type;
     this.settings = b.settings == null ? null : b.settings.deepCopy();
     this.debug = b.debug;
@@ -62,6 +66,7 @@ public final class ModuleSpec {
     Builder b = new Builder(name);
     b.path = path;
     b.bytes = bytes;
+    b.source = source;
     b.type = type;
     b.settings = settings;
     b.debug = debug;
@@ -83,6 +88,15 @@ public final class ModuleSpec {
   /** The file the module is read from, if it comes from a file. */
   public Optional<Path> path() {
     return Optional.ofNullable(path);
+  }
+
+  /**
+   * Where the module comes from as written (a local path or a URI such as {@code
+   * registry://host/repo:tag}), if it was given with {@link Builder#source}. A remote reference
+   * without a {@link #path()} is resolved by {@link ModuleRuntimes#load}.
+   */
+  public Optional<ModuleReference> source() {
+    return Optional.ofNullable(source);
   }
 
   /** The module's bytes when given directly (a copy), if it does not come from a file. */
@@ -142,6 +156,9 @@ public final class ModuleSpec {
 
   /** A description of where the module comes from, for messages. */
   public String origin() {
+    if (source != null) {
+      return source.text();
+    }
     return path != null ? path.toString() : "<" + bytes.length + " bytes>";
   }
 
@@ -155,6 +172,7 @@ public final class ModuleSpec {
     private final String name;
     private Path path;
     private byte[] bytes;
+    private ModuleReference source;
     private String type = TYPE_WASI;
     private JsonNode settings;
     private boolean debug;
@@ -177,6 +195,32 @@ public final class ModuleSpec {
     public Builder path(Path path) {
       this.path = Objects.requireNonNull(path, "path");
       this.bytes = null;
+      this.source = null;
+      return this;
+    }
+
+    /**
+     * Read the module from {@code reference}: a local file is used directly; any other reference
+     * (e.g. {@code registry://host/repo:tag}) is fetched by {@link ModuleRuntimes#load} through
+     * {@link dev.k8swasm.source.ModuleSources}, with the {@link dev.k8swasm.source.SourceOptions}
+     * set as an {@link #extension}, if any.
+     */
+    public Builder source(ModuleReference reference) {
+      this.source = Objects.requireNonNull(reference, "reference");
+      this.path = reference.localPath().orElse(null);
+      this.bytes = null;
+      return this;
+    }
+
+    /**
+     * Read the module from the local file {@code resolved} was fetched to; messages name its
+     * reference.
+     */
+    public Builder source(ResolvedModule resolved) {
+      Objects.requireNonNull(resolved, "resolved");
+      this.source = resolved.reference();
+      this.path = resolved.path();
+      this.bytes = null;
       return this;
     }
 
@@ -184,6 +228,7 @@ public final class ModuleSpec {
     public Builder bytes(byte[] bytes) {
       this.bytes = Objects.requireNonNull(bytes, "bytes").clone();
       this.path = null;
+      this.source = null;
       return this;
     }
 
@@ -246,9 +291,11 @@ public final class ModuleSpec {
      * @throws IllegalStateException when neither a path nor bytes were given
      */
     public ModuleSpec build() {
-      if (path == null && bytes == null) {
+      if (path == null && bytes == null && source == null) {
         throw new IllegalStateException(
-            "module '" + name + "': no module path specified (set path(...) or bytes(...))");
+            "module '"
+                + name
+                + "': no module path specified (set path(...), source(...) or bytes(...))");
       }
       return new ModuleSpec(this);
     }

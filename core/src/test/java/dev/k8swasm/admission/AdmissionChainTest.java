@@ -426,7 +426,9 @@ class AdmissionChainTest {
 
     assertThat(response.allowed()).isFalse();
     assertThat(response.status().code()).isEqualTo(500);
-    assertThat(response.status().message()).contains("a validating module may not return a patch");
+    assertThat(response.status().message())
+        .contains("a validating controller may not return a patch")
+        .contains("AdmissionHook.builder(..).mutating(true)");
   }
 
   @Test
@@ -978,6 +980,25 @@ class AdmissionChainTest {
 
     assertThat(m.closeCount()).isEqualTo(1);
     assertThat(v.closeCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aClosedChainThrowsInsteadOfApplyingTheFailurePolicy() {
+    FakeModule v = module("v", Fixtures.allow());
+    AdmissionChain chain =
+        AdmissionChain.builder()
+            .add(validator(v).failurePolicy(FailurePolicy.IGNORE).build())
+            .build();
+    assertThat(chain.admit(review(create(CM))).allowed()).isTrue();
+
+    chain.close();
+    chain.close();
+
+    assertThat(v.closeCount()).isEqualTo(1);
+    // with Ignore, the module's CLOSED failure would have quietly allowed the request
+    assertThatThrownBy(() -> chain.admit(review(create(CM))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the admission chain is closed; build a new one");
   }
 
   @Test

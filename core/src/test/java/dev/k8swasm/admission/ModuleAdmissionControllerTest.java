@@ -204,9 +204,13 @@ class ModuleAdmissionControllerTest {
     assertBadOutput(
             validator(Fixtures.jsonPatch("[{\"op\":\"add\",\"path\":\"/x\",\"value\":1}]")),
             create(CM))
-        .hasMessageContaining("a validating module may not return a patch");
+        .hasMessageContaining("a validating module may not return a patch")
+        // and it says how to declare the module mutating, in configuration and in code
+        .hasMessageContaining("mutating: true in its configuration")
+        .hasMessageContaining("ModuleAdmissionController.mutating(module)");
     assertBadOutput(validator(Fixtures.full(o -> o.put("x", 1))), create(CM))
-        .hasMessageContaining("a validating module may not return a patch");
+        .hasMessageContaining("a validating module may not return a patch")
+        .hasMessageContaining("mutating: true");
   }
 
   @Test

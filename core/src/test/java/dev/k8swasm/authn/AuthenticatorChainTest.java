@@ -1,6 +1,7 @@
 package dev.k8swasm.authn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -177,5 +178,20 @@ class AuthenticatorChainTest {
     assertThat(closed).containsExactly("failing");
     assertThat(c.closeCount()).isEqualTo(1);
     assertThat(chain.authenticators()).hasSize(4);
+  }
+
+  @Test
+  void aClosedChainThrowsInsteadOfAnsweringNotAuthenticated() {
+    FakeModule a = module("a", NO);
+    AuthenticatorChain chain = AuthenticatorChain.builder().add(ModuleAuthenticator.of(a)).build();
+    assertThat(chain.authenticate(TokenReview.forToken("t", List.of())).authenticated()).isFalse();
+
+    chain.close();
+    chain.close();
+
+    assertThat(a.closeCount()).isEqualTo(1);
+    assertThatThrownBy(() -> chain.authenticate(TokenReview.forToken("t", List.of())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the authenticator chain is closed; build a new one");
   }
 }

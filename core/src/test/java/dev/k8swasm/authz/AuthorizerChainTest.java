@@ -1,6 +1,7 @@
 package dev.k8swasm.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.k8swasm.authz.AuthorizationDecision.Decision;
 import dev.k8swasm.json.Json;
@@ -135,5 +136,23 @@ class AuthorizerChainTest {
     assertThat(a.closeCount()).isEqualTo(1);
     assertThat(b.closeCount()).isEqualTo(1);
     assertThat(chain.authorizers()).hasSize(3);
+  }
+
+  @Test
+  void aClosedChainThrowsInsteadOfDeciding() {
+    AuthorizerChain chain =
+        AuthorizerChain.builder().add(review -> AuthorizationDecision.allow("", "x")).build();
+    SubjectAccessReview review =
+        SubjectAccessReview.builder()
+            .user("u")
+            .nonResourceAttributes(NonResourceAttributes.of("get", "/healthz"))
+            .build();
+    assertThat(chain.authorize(review).allowed()).isTrue();
+
+    chain.close();
+
+    assertThatThrownBy(() -> chain.authorize(review))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the authorizer chain is closed; build a new one");
   }
 }

@@ -77,7 +77,8 @@ class ConfigLoaderTest {
     assertThat(config.modules()).hasSize(2);
     ModuleConfig first = config.modules().get(0);
     assertThat(first.name()).isEqualTo("my-module-1");
-    assertThat(first.module()).isEqualTo(dir.resolve("modules/first.wasm").toAbsolutePath());
+    assertThat(first.module().localPath().orElseThrow())
+        .isEqualTo(dir.resolve("modules/first.wasm").toAbsolutePath());
     assertThat(first.settings()).contains(FakeModule.parse("{}"));
     assertThat(first.debug()).isFalse();
     assertThat(first.mutating()).contains(false);
@@ -99,7 +100,8 @@ class ConfigLoaderTest {
 
     ModuleConfig second = config.modules().get(1);
     assertThat(second.name()).isEqualTo("second");
-    assertThat(second.module()).isEqualTo(Path.of("/opt/policies/second.wasm"));
+    assertThat(second.module().localPath().orElseThrow())
+        .isEqualTo(Path.of("/opt/policies/second.wasm"));
     assertThat(second.settings())
         .contains(FakeModule.parse("{\"allowed\":[\"a\",\"b\"],\"limit\":3}"));
     assertThat(second.debug()).isTrue();
@@ -137,7 +139,7 @@ class ConfigLoaderTest {
     PolicyConfig config = ConfigLoader.load(file);
 
     assertThat(config.modules())
-        .extracting(ModuleConfig::module)
+        .extracting(m -> m.module().localPath().orElseThrow())
         .containsExactly(
             dir.resolve("a/b/x.wasm").toAbsolutePath(),
             dir.resolve("a/b/sub/y.wasm").toAbsolutePath(),
@@ -265,7 +267,8 @@ class ConfigLoaderTest {
     assertThat(config.file()).contains(file);
     ModuleConfig m = config.modules().get(0);
     assertThat(m.name()).isEqualTo("magic-mutator");
-    assertThat(m.module()).isEqualTo(dir.resolve("modules/magic_mutator.wasm").toAbsolutePath());
+    assertThat(m.module().localPath().orElseThrow())
+        .isEqualTo(dir.resolve("modules/magic_mutator.wasm").toAbsolutePath());
     assertThat(m.source()).contains(file.toString()).contains("plugins[WASM].configuration");
   }
 
@@ -287,7 +290,8 @@ class ConfigLoaderTest {
     PolicyConfig config = ConfigLoader.load(wrapper);
 
     ModuleConfig m = config.modules().get(0);
-    assertThat(m.module()).isEqualTo(dir.resolve("policies/mods/v.wasm").toAbsolutePath());
+    assertThat(m.module().localPath().orElseThrow())
+        .isEqualTo(dir.resolve("policies/mods/v.wasm").toAbsolutePath());
     assertThat(m.source()).startsWith(nested.toAbsolutePath().normalize().toString());
     assertThat(config.file()).contains(wrapper);
   }
@@ -571,7 +575,8 @@ class ConfigLoaderTest {
         ConfigLoader.parse(
             Json.readTree("modules: [{module: rel/x.wasm}]".getBytes(UTF_8)), null, "inline");
 
-    assertThat(config.modules().get(0).module()).isEqualTo(Path.of("rel/x.wasm"));
+    assertThat(config.modules().get(0).module().localPath().orElseThrow())
+        .isEqualTo(Path.of("rel/x.wasm"));
     assertThat(config.modules().get(0).source()).isEqualTo("inline: modules[0] (x)");
     assertThat(config.file()).isEmpty();
   }

@@ -15,10 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the code in the documentation ({@code docs/*.md}, {@code examples/modules/README.md})
- * identical to the compiled and tested sources it quotes. A quoted block is announced by a comment
- * naming the source file, and optionally a region marked in it with {@code // docs:start NAME} and
- * {@code // docs:end NAME}:
+ * Keeps the code in the documentation ({@code README.md}, {@code docs/*.md}, {@code
+ * examples/modules/README.md}) identical to the compiled and tested sources it quotes. A quoted
+ * block is announced by a comment naming the source file, and optionally a region marked in it with
+ * {@code // docs:start NAME} and {@code // docs:end NAME}:
  *
  * <pre>
  * &lt;!-- snippet: examples/src/test/java/.../MagicValidatorTest.java --&gt;
@@ -40,6 +40,7 @@ class DocSnippetsTest {
     List<String> problems = new ArrayList<>();
     int snippets = 0;
     List<Path> documents = new ArrayList<>();
+    documents.add(ROOT.resolve("README.md"));
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
     }

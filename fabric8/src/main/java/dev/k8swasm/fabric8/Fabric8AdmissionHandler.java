@@ -44,12 +44,22 @@ public final class Fabric8AdmissionHandler implements AutoCloseable {
     this.controller = Objects.requireNonNull(controller, "controller");
   }
 
-  /** A handler asking {@code controller}; the handler owns it from now on (see {@link #close}). */
+  /**
+   * A handler asking {@code controller}; the handler owns it from now on (see {@link #close}).
+   *
+   * @param controller the controller that decides, usually an {@link
+   *     dev.k8swasm.admission.AdmissionChain}
+   * @return the handler
+   */
   public static Fabric8AdmissionHandler of(AdmissionController controller) {
     return new Fabric8AdmissionHandler(controller);
   }
 
-  /** The controller this handler asks. */
+  /**
+   * The controller this handler asks.
+   *
+   * @return the controller
+   */
   public AdmissionController controller() {
     return controller;
   }
@@ -57,6 +67,7 @@ public final class Fabric8AdmissionHandler implements AutoCloseable {
   /**
    * Admits a fabric8 AdmissionReview.
    *
+   * @param review the review kube-apiserver sent
    * @return a review holding only {@code apiVersion}, {@code kind} and {@code response}
    * @throws IllegalArgumentException when {@code review} has no request or is not an {@code
    *     admission.k8s.io/v1} AdmissionReview
@@ -71,6 +82,7 @@ public final class Fabric8AdmissionHandler implements AutoCloseable {
   /**
    * Admits an AdmissionReview given as JSON, as an HTTP handler receives it from kube-apiserver.
    *
+   * @param json the request body
    * @return the answer as compact JSON bytes
    * @throws IllegalArgumentException when {@code json} is not an {@code admission.k8s.io/v1} (or
    *     {@code v1beta1}) AdmissionReview with a request

@@ -150,6 +150,8 @@ public final class Fabric8Reviews {
   /**
    * Converts a k8s-wasm AdmissionReview to fabric8's {@code admission.k8s.io/v1} model.
    *
+   * @param review the review to convert
+   * @return the same review as a fabric8 object
    * @throws IllegalArgumentException when fabric8's model cannot hold the review
    */
   public static io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview toFabric8(
@@ -184,6 +186,8 @@ public final class Fabric8Reviews {
   /**
    * Converts fabric8's {@code admission.k8s.io/v1} AdmissionReview to a k8s-wasm AdmissionReview.
    *
+   * @param review the fabric8 review to convert
+   * @return the same review as a k8s-wasm value
    * @throws IllegalArgumentException when the review cannot be serialised or does not fit
    */
   public static AdmissionReview fromFabric8(
@@ -196,6 +200,8 @@ public final class Fabric8Reviews {
   /**
    * Converts a k8s-wasm TokenReview to fabric8's {@code authentication.k8s.io/v1} model.
    *
+   * @param review the review to convert
+   * @return the same review as a fabric8 object
    * @throws IllegalArgumentException when fabric8's model cannot hold the review
    */
   public static io.fabric8.kubernetes.api.model.authentication.TokenReview toFabric8(
@@ -210,6 +216,8 @@ public final class Fabric8Reviews {
   /**
    * Converts a k8s-wasm TokenReview to fabric8's {@code authentication.k8s.io/v1beta1} model.
    *
+   * @param review the review to convert
+   * @return the same review as a fabric8 object
    * @throws IllegalArgumentException when fabric8's model cannot hold the review
    */
   public static io.fabric8.kubernetes.api.model.authentication.v1beta1.TokenReview toFabric8V1beta1(
@@ -225,6 +233,8 @@ public final class Fabric8Reviews {
   /**
    * Converts fabric8's {@code authentication.k8s.io/v1} TokenReview to a k8s-wasm TokenReview.
    *
+   * @param review the fabric8 review to convert
+   * @return the same review as a k8s-wasm value
    * @throws IllegalArgumentException when the review cannot be serialised or does not fit
    */
   public static TokenReview fromFabric8(
@@ -235,6 +245,8 @@ public final class Fabric8Reviews {
   /**
    * Converts fabric8's {@code authentication.k8s.io/v1beta1} TokenReview to a k8s-wasm TokenReview.
    *
+   * @param review the fabric8 review to convert
+   * @return the same review as a k8s-wasm value
    * @throws IllegalArgumentException when the review cannot be serialised or does not fit
    */
   public static TokenReview fromFabric8(
@@ -250,6 +262,8 @@ public final class Fabric8Reviews {
    * {@link #toFabric8V1beta1(SubjectAccessReview)} for it, or {@link SubjectAccessReview#toV1()}
    * first.
    *
+   * @param review the review to convert
+   * @return the same review as a fabric8 object
    * @throws IllegalArgumentException when fabric8's model cannot hold the review
    */
   public static io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview toFabric8(
@@ -268,6 +282,8 @@ public final class Fabric8Reviews {
    * label selectors of {@code resourceAttributes}) are kept in fabric8's {@code
    * additionalProperties}.
    *
+   * @param review the review to convert
+   * @return the same review as a fabric8 object
    * @throws IllegalArgumentException when fabric8's model cannot hold the review
    */
   public static io.fabric8.kubernetes.api.model.authorization.v1beta1.SubjectAccessReview
@@ -285,6 +301,8 @@ public final class Fabric8Reviews {
    * Converts fabric8's {@code authorization.k8s.io/v1} SubjectAccessReview to a k8s-wasm
    * SubjectAccessReview.
    *
+   * @param review the fabric8 review to convert
+   * @return the same review as a k8s-wasm value
    * @throws IllegalArgumentException when the review cannot be serialised or does not fit
    */
   public static SubjectAccessReview fromFabric8(
@@ -297,6 +315,8 @@ public final class Fabric8Reviews {
    * SubjectAccessReview (its {@code spec.group} stays in {@link
    * dev.k8swasm.authz.SubjectAccessReviewSpec#group()}).
    *
+   * @param review the fabric8 review to convert
+   * @return the same review as a k8s-wasm value
    * @throws IllegalArgumentException when the review cannot be serialised or does not fit
    */
   public static SubjectAccessReview fromFabric8(

@@ -379,8 +379,16 @@ public final class RegoPolicy implements AutoCloseable {
 
     private static byte[] read(ModuleSpec spec) {
       long max = spec.limits().maxModuleBytes();
-      if (spec.bytes().isPresent()) {
-        byte[] bytes = spec.bytes().get();
+      if (spec.path().isEmpty()) {
+        byte[] bytes =
+            spec.bytes()
+                .orElseThrow(
+                    () ->
+                        LoadFailures.of(
+                            spec,
+                            "the module is not resolved to a file or bytes",
+                            "Load it with ModuleRuntimes.load, which fetches registry:// and"
+                                + " https:// modules first"));
         checkSize(spec, bytes.length, max);
         return bytes;
       }

@@ -9,6 +9,7 @@ import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.UserInfo;
 import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.authz.AuthorizerChain;
+import dev.k8swasm.authz.RequestAttributes;
 import dev.k8swasm.config.Chains;
 import dev.k8swasm.json.Json;
 import java.io.IOException;

@@ -9,6 +9,7 @@ import dev.k8swasm.authn.TokenReview;
 import dev.k8swasm.authn.UserInfo;
 import dev.k8swasm.authz.AuthorizationDecision;
 import dev.k8swasm.authz.Authorizer;
+import dev.k8swasm.authz.RequestAttributes;
 import dev.k8swasm.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -89,7 +90,7 @@ public final class WasmAuthFilter extends Filter {
     if (decision.evaluationError() != null) {
       LOG.warn("authorization error: {}", decision.evaluationError());
     }
-    if (decision.decision() != AuthorizationDecision.Decision.ALLOW) {
+    if (!decision.allowed()) {
       status(
           exchange,
           403,

@@ -1,11 +1,9 @@
 package dev.k8swasm.examples.embedding;
 
 import dev.k8swasm.admission.AdmissionChain;
-import dev.k8swasm.admission.AdmissionRequest;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.admission.AdmissionReview;
-import dev.k8swasm.admission.GroupVersionKind;
-import dev.k8swasm.admission.GroupVersionResource;
+import dev.k8swasm.admission.Operation;
 import dev.k8swasm.authn.AuthenticationResult;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.TokenReview;
@@ -14,13 +12,10 @@ import dev.k8swasm.authz.AuthorizationDecision;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.authz.ResourceAttributes;
 import dev.k8swasm.authz.SubjectAccessReview;
-import dev.k8swasm.authz.SubjectAccessReviewSpec;
 import dev.k8swasm.config.Chains;
-import dev.k8swasm.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 /** Authentication, authorization and admission by WebAssembly modules, in one program. */
 public class EmbeddingExample {
@@ -43,16 +38,15 @@ public class EmbeddingExample {
 
       // 2. May they list the ConfigMaps of namespace "shop"?
       SubjectAccessReview question =
-          SubjectAccessReview.of(
-              new SubjectAccessReviewSpec(
-                  ResourceAttributes.of("list", "", "configmaps", "shop"),
-                  null,
-                  user.username(),
-                  user.groups(),
-                  null,
-                  user.extra(),
-                  user.uid(),
-                  null));
+          SubjectAccessReview.builder()
+              .userInfo(user)
+              .resourceAttributes(
+                  ResourceAttributes.builder()
+                      .verb("list")
+                      .resource("configmaps")
+                      .namespace("shop")
+                      .build())
+              .build();
       AuthorizationDecision decision = authz.authorize(question);
       System.out.println(
           "list configmaps: " + decision.decision() + " (" + decision.reason() + ")");
@@ -64,19 +58,13 @@ public class EmbeddingExample {
            "metadata": {"name": "settings", "namespace": "shop"},
            "data": {"colour": "blue"}}
           """;
-      AdmissionRequest request =
-          AdmissionRequest.builder()
-              .uid(UUID.randomUUID().toString())
-              .kind(GroupVersionKind.of("", "v1", "ConfigMap"))
-              .resource(GroupVersionResource.of("", "v1", "configmaps"))
-              .name("settings")
-              .namespace("shop")
-              .operation("CREATE")
-              .userInfo(user)
-              .object(Json.readTree(configMap.getBytes(StandardCharsets.UTF_8)))
-              .build();
-      AdmissionResponse response = admission.admit(AdmissionReview.of(request)).response();
-      System.out.println("create configmap: allowed=" + response.allowed());
+      // kind, resource, name, namespace and a uid come from the object, as kube-apiserver sends
+      // them
+      AdmissionReview request =
+          AdmissionReview.builder(Operation.CREATE).object(configMap).userInfo(user).build();
+      AdmissionReview answered = admission.admit(request);
+      AdmissionResponse response = answered.response();
+      System.out.println("create configmap: allowed=" + answered.allowed());
       if (response.patch() != null) {
         System.out.println("patch: " + new String(response.patchBytes(), StandardCharsets.UTF_8));
       }

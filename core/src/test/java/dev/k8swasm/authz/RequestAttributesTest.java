@@ -1,9 +1,8 @@
-package dev.k8swasm.examples.apiserver;
+package dev.k8swasm.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.k8swasm.authn.UserInfo;
-import dev.k8swasm.authz.SubjectAccessReview;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,14 +97,5 @@ class RequestAttributesTest {
                 .forbiddenMessage("bob", null))
         .startsWith(
             "pods/status \"p\" is forbidden: User \"bob\" cannot update resource \"pods/status\"");
-  }
-
-  @Test
-  void bearerTokens() {
-    assertThat(WasmAuthFilter.bearerToken("Bearer abc")).isEqualTo("abc");
-    assertThat(WasmAuthFilter.bearerToken("bearer  abc ")).isEqualTo("abc");
-    assertThat(WasmAuthFilter.bearerToken("Basic abc")).isNull();
-    assertThat(WasmAuthFilter.bearerToken("Bearer ")).isNull();
-    assertThat(WasmAuthFilter.bearerToken(null)).isNull();
   }
 }

@@ -1,14 +1,11 @@
-package dev.k8swasm.examples.apiserver;
+package dev.k8swasm.authz;
 
 import dev.k8swasm.authn.UserInfo;
-import dev.k8swasm.authz.NonResourceAttributes;
-import dev.k8swasm.authz.ResourceAttributes;
-import dev.k8swasm.authz.SubjectAccessReview;
-import dev.k8swasm.authz.SubjectAccessReviewSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What an HTTP request asks of a Kubernetes-style API, worked out from its method and path the way
@@ -25,6 +22,16 @@ import java.util.Locale;
  *       update}; {@code PATCH} = {@code patch}; {@code DELETE} = {@code delete} with a name, {@code
  *       deletecollection} without. For non-resource requests the verb is the lower-case method.
  * </ul>
+ *
+ * For an API server of its own, the authorization step of every request is:
+ *
+ * <pre>{@code
+ * RequestAttributes attributes = RequestAttributes.of(method, path, query);
+ * AuthorizationDecision decision = authorizer.authorize(attributes.reviewFor(user));
+ * if (!decision.allowed()) {
+ *   // answer 403 with attributes.forbiddenMessage(user.username(), decision.reason())
+ * }
+ * }</pre>
  *
  * @param resourceRequest whether it is about a resource (else a non-resource path)
  * @param verb the Kubernetes verb
@@ -47,8 +54,16 @@ public record RequestAttributes(
     String subresource,
     String name) {
 
-  /** Works out the attributes of {@code method path?query}. */
+  /**
+   * Works out the attributes of {@code method path?query}.
+   *
+   * @param method the HTTP method, e.g. {@code GET}
+   * @param path the URL path, not decoded further
+   * @param query the raw query string, or null
+   */
   public static RequestAttributes of(String method, String path, String query) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
     List<String> parts = new ArrayList<>(Arrays.asList(path.split("/")));
     parts.removeIf(String::isEmpty);
     String group;
@@ -107,27 +122,20 @@ public record RequestAttributes(
     return false;
   }
 
-  /** The SubjectAccessReview asking whether {@code user} may make this request. */
+  /**
+   * The SubjectAccessReview ({@code authorization.k8s.io/v1}) asking whether {@code user} may make
+   * this request.
+   */
   public SubjectAccessReview reviewFor(UserInfo user) {
-    ResourceAttributes resourceAttributes = null;
-    NonResourceAttributes nonResourceAttributes = null;
+    SubjectAccessReview.Builder review = SubjectAccessReview.builder().userInfo(user);
     if (resourceRequest) {
-      resourceAttributes =
+      review.resourceAttributes(
           new ResourceAttributes(
-              namespace, verb, apiGroup, version, resource, subresource, name, null, null, null);
+              namespace, verb, apiGroup, version, resource, subresource, name, null, null, null));
     } else {
-      nonResourceAttributes = new NonResourceAttributes(path, verb, null);
+      review.nonResourceAttributes(NonResourceAttributes.of(verb, path));
     }
-    return SubjectAccessReview.of(
-        new SubjectAccessReviewSpec(
-            resourceAttributes,
-            nonResourceAttributes,
-            user.username(),
-            user.groups(),
-            null,
-            user.extra(),
-            user.uid(),
-            null));
+    return review.build();
   }
 
   /**
