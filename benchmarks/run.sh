@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark protocol (benchmarks/README.md):
-# JMH benchmarks of scenarios S1-S7, the V8 reference (Node.js) and the native
+# JMH benchmarks of scenarios S1-S7 and S9 (Rego), the V8 reference (Node.js) and the native
 # reference (gcc -O2) in one run, then writes benchmarks/results/latest.md and
 # latest.json.
 #
@@ -69,7 +69,7 @@ if $quick; then
   # or two, until C2 has compiled it (later on a busy machine): five warm-up seconds
   warm=(-f 1 -wi 5 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
-    -p scenario=S1,S2,S3,S4,S5,S7 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
+    -p scenario=S1,S2,S3,S4,S5,S7,S9 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
   # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores
@@ -93,6 +93,14 @@ echo "== V8 reference"
 if command -v node >/dev/null 2>&1; then
   node "$here/v8/bench.mjs" "$work/inputs" --seconds "$ref_seconds" > "$work/v8.json" 2> "$work/v8.log" \
     || { echo "V8 reference failed, see $work/v8.log" >&2; : > "$work/v8.json"; }
+  # S9 (Rego): the OPA JS SDK, from examples/modules/rego/node (npm ci); merged into v8.json
+  if [[ -d "$root/examples/modules/rego/node/node_modules/@open-policy-agent/opa-wasm" && -s "$work/v8.json" ]]; then
+    node "$here/v8/rego.mjs" --seconds "$ref_seconds" > "$work/v8-rego.json" 2> "$work/v8-rego.log" \
+      && node -e 'const fs=require("fs");const [a,b]=process.argv.slice(1);const v=JSON.parse(fs.readFileSync(a));Object.assign(v.scenarios,JSON.parse(fs.readFileSync(b)).scenarios);fs.writeFileSync(a,JSON.stringify(v,null,2))' "$work/v8.json" "$work/v8-rego.json" \
+      || echo "V8 reference of S9 failed, see $work/v8-rego.log" >&2
+  else
+    echo "OPA JS SDK not installed (npm ci in examples/modules/rego/node): no V8 reference for S9" >&2
+  fi
 else
   echo "node not found: no V8 reference" >&2
   : > "$work/v8.json"

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class EvaluationBenchmark {
-  @Param({"S1", "S2", "S3", "S4", "S5", "S7"})
+  @Param({"S1", "S2", "S3", "S4", "S5", "S7", "S9"})
   public String scenario;
 
   @Param({"SNAPSHOT", "FRESH"})

@@ -124,6 +124,39 @@ public enum Scenario {
       return Call.of(() -> chain.admit(review), chain, requestBytes(review));
     }
   },
+  /**
+   * A Rego policy: Kubewarden's OPA-mode no-default-namespace policy (compiled by opa build -t
+   * wasm; examples/modules/rego), Pod CREATE in the default namespace (denied), through the
+   * Kubewarden runtime and k8s-wasm-rego.
+   */
+  S9 {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      ModuleSpec spec =
+          ModuleSpec.builder("no-default-namespace-rego")
+              .path(module("rego/kubewarden/no-default-namespace-rego.wasm"))
+              .type(ModuleSpec.TYPE_KUBEWARDEN)
+              .engine(engine)
+              .strategy(strategy)
+              .build();
+      PolicyModule module = ModuleRuntimes.load(spec);
+      ModuleAdmissionController controller = ModuleAdmissionController.validating(module);
+      AdmissionReview review =
+          Json.convert(
+              Fixtures.read(module("rego/requests/pod-default-namespace.json")),
+              AdmissionReview.class);
+      return Call.of(
+          () -> {
+            AdmissionReview answer = controller.admit(review);
+            if (answer.response().allowed()) {
+              throw new IllegalStateException("S9: the Rego policy should deny");
+            }
+            return answer;
+          },
+          controller,
+          requestBytes(review));
+    }
+  },
   /** magic_validator with a ConfigMap holding 1 MB of data: throughput in MB/s. */
   S7 {
     @Override

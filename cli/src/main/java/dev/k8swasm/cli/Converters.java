@@ -6,6 +6,7 @@ import dev.k8swasm.config.Quantities;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.rego.RegoModuleRuntime;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -75,15 +76,17 @@ final class Converters {
     }
   }
 
-  /** A module type: {@code wasi} or {@code kubewarden}. */
+  /** A module type: {@code wasi}, {@code kubewarden} or {@code rego}. */
   static final class ModuleType implements ITypeConverter<String> {
     @Override
     public String convert(String value) {
-      if (value.equals(ModuleSpec.TYPE_WASI) || value.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+      if (value.equals(ModuleSpec.TYPE_WASI)
+          || value.equals(ModuleSpec.TYPE_KUBEWARDEN)
+          || value.equals(RegoModuleRuntime.TYPE)) {
         return value;
       }
       throw new TypeConversionException(
-          "unknown module type '" + value + "' (use wasi or kubewarden)");
+          "unknown module type '" + value + "' (use wasi, kubewarden or rego)");
     }
   }
 
@@ -91,7 +94,8 @@ final class Converters {
   static final class ModuleTypes implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return List.of(ModuleSpec.TYPE_WASI, ModuleSpec.TYPE_KUBEWARDEN).iterator();
+      return List.of(ModuleSpec.TYPE_WASI, ModuleSpec.TYPE_KUBEWARDEN, RegoModuleRuntime.TYPE)
+          .iterator();
     }
   }
 

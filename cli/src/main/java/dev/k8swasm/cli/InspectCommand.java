@@ -128,9 +128,6 @@ public final class InspectCommand implements Callable<Integer> {
         PolicyDetection detection = PolicyDetection.of(wasm);
         r.put("executionMode", detection.mode().wireName());
         r.put("detectedFrom", detection.reason());
-        if (!detection.mode().supported()) {
-          r.put("note", "OPA/Gatekeeper policies are not supported yet");
-        }
         detection.metadata().ifPresent(m -> r.set("metadata", m.raw()));
       } catch (IllegalArgumentException e) {
         r.put("executionMode", ExecutionMode.KUBEWARDEN_WAPC.wireName());

@@ -27,8 +27,8 @@ public final class KubewardenRunOptions {
       paramLabel = "MODE",
       converter = ModeConverter.class,
       description =
-          "Kubewarden: how the policy runs, kubewarden-wapc or wasi (default: from its metadata,"
-              + " else detected from its exports).")
+          "Kubewarden: how the policy runs, kubewarden-wapc, wasi, opa or gatekeeper (default:"
+              + " from its metadata, else detected from its exports).")
   ExecutionMode executionMode;
 
   @Option(
@@ -125,7 +125,7 @@ public final class KubewardenRunOptions {
     return spec.extension(HostCapabilities.class, host.build());
   }
 
-  /** {@code kubewarden-wapc} or {@code wasi}. */
+  /** {@code kubewarden-wapc}, {@code wasi}, {@code opa} or {@code gatekeeper}. */
   static final class ModeConverter implements ITypeConverter<ExecutionMode> {
     @Override
     public ExecutionMode convert(String value) {
@@ -134,10 +134,6 @@ public final class KubewardenRunOptions {
         mode = ExecutionMode.parse(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
-      }
-      if (!mode.supported()) {
-        throw new TypeConversionException(
-            "OPA/Gatekeeper policies are not supported yet (use kubewarden-wapc or wasi)");
       }
       return mode;
     }

@@ -1,6 +1,9 @@
 package dev.k8swasm.cli;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.rego.RegoModule;
+import dev.k8swasm.rego.RegoModuleRuntime;
 import dev.k8swasm.source.ResolvedModule;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +43,14 @@ public final class ModuleOptions {
   String type;
 
   @Option(
+      names = "--entrypoint",
+      paramLabel = "RULE",
+      description =
+          "Rego modules (--type rego): the entrypoint to evaluate, e.g. authz/allow (default: the"
+              + " module's entrypoint 0).")
+  String entrypoint;
+
+  @Option(
       names = "--name",
       paramLabel = "NAME",
       description = "The module's name in messages (default: the file name without .wasm).")
@@ -70,6 +81,9 @@ public final class ModuleOptions {
     if (name != null) {
       given.add("--name");
     }
+    if (entrypoint != null) {
+      given.add("--entrypoint");
+    }
     return given;
   }
 
@@ -84,6 +98,10 @@ public final class ModuleOptions {
           command.commandLine(),
           String.join(", ", kubewarden.given())
               + " only apply to Kubewarden policies (--type kubewarden)");
+    }
+    if (entrypoint != null && !RegoModuleRuntime.TYPE.equals(type)) {
+      throw new ParameterException(
+          command.commandLine(), "--entrypoint only applies to Rego modules (--type rego)");
     }
     if (name != null && name.isBlank()) {
       throw new ParameterException(command.commandLine(), "--name must not be blank");
@@ -133,6 +151,9 @@ public final class ModuleOptions {
             .debug(debug.enabled());
     if (moduleType.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
       kubewarden.apply(b);
+    }
+    if (entrypoint != null) {
+      b.option(RegoModule.ENTRYPOINT, TextNode.valueOf(entrypoint));
     }
     return execution.apply(b);
   }

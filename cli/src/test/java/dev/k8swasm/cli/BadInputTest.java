@@ -92,7 +92,7 @@ class BadInputTest {
               request("sar-pods.yaml"));
 
       assertThat(r.exitCode()).isEqualTo(2);
-      assertThat(r.err()).contains("--type").contains("wasi or kubewarden");
+      assertThat(r.err()).contains("--type").contains("use wasi, kubewarden or rego");
     }
 
     @Test

@@ -236,7 +236,7 @@ class KubewardenCliTest {
     assertThat(wrongMode.exitCode()).isEqualTo(1);
     assertThat(wrongMode.err()).contains("it does not fit the Kubewarden WASI execution mode");
     assertThat(run("run", START, "-r", request("pod-create.json"), "--execution-mode", "opa").err())
-        .contains("OPA/Gatekeeper policies are not supported yet");
+        .contains("it does not fit the OPA Wasm ABI");
     Cli.Result wasiFlags =
         run(
             "run",
@@ -271,7 +271,7 @@ class KubewardenCliTest {
             .resolve("kubewarden-compat/src/test/resources/modules/opa_like.wasm");
     Cli.Result rego = run("run", opa.toString(), "-r", request("pod-create.json"));
     assertThat(rego.exitCode()).isEqualTo(1);
-    assertThat(rego.err()).contains("OPA/Gatekeeper policies are not supported yet");
+    assertThat(rego.err()).contains("it does not fit the OPA Wasm ABI");
     // other kinds of request
     Cli.Result token = run("run", START, "-r", Cli.request("tokenreview-magic.json"));
     assertThat(token.exitCode()).isEqualTo(1);

@@ -65,7 +65,8 @@ public final class ConfigLoader {
           "allowedHostCapabilities",
           "contextAwareResources",
           "policyMode",
-          "policyType");
+          "policyType",
+          "entrypoint");
 
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
@@ -234,8 +235,11 @@ public final class ConfigLoader {
     }
     String type =
         Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleSpec.TYPE_WASI);
-    if (!type.equals(ModuleSpec.TYPE_WASI) && !type.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
-      problems.add(where + ": field 'type': unknown type '" + type + "' (use wasi or kubewarden)");
+    if (!type.equals(ModuleSpec.TYPE_WASI)
+        && !type.equals(ModuleSpec.TYPE_KUBEWARDEN)
+        && !type.equals("rego")) {
+      problems.add(
+          where + ": field 'type': unknown type '" + type + "' (use wasi, kubewarden or rego)");
     }
     Optional<JsonNode> settings = Optional.ofNullable(node.get("settings"));
     boolean debug = bool(node, "debug", where, problems).orElse(false);

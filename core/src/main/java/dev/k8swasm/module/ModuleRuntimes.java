@@ -40,9 +40,10 @@ public final class ModuleRuntimes {
 
   /**
    * Loads {@code spec} with the runtime for its type: resolves a remote {@link ModuleSpec#source()}
-   * (e.g. {@code registry://...}) to a local file with {@link ModuleSources}, using the spec's {@link
-   * SourceOptions} extension (defaults when absent), then reads, validates and compiles the module.
-   * The caller owns the returned module (thread-safe; close it, or the adapter or chain holding it).
+   * (e.g. {@code registry://...}) to a local file with {@link ModuleSources}, using the spec's
+   * {@link SourceOptions} extension (defaults when absent), then reads, validates and compiles the
+   * module. The caller owns the returned module (thread-safe; close it, or the adapter or chain
+   * holding it).
    *
    * @throws IllegalArgumentException when no runtime for the type is on the class path (naming the
    *     artifact to add)

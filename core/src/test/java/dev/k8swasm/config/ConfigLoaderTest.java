@@ -405,7 +405,7 @@ class ConfigLoaderTest {
             s ->
                 assertThat(s)
                     .startsWith(at + "2] (strange): field 'type': unknown type 'docker'")
-                    .contains("wasi or kubewarden"))
+                    .contains("use wasi, kubewarden or rego"))
         .anySatisfy(
             s -> assertThat(s).startsWith(at + "3] (slow): field 'timeout': invalid duration '2x'"))
         .anySatisfy(

@@ -97,8 +97,9 @@ public final class KubewardenPolicy implements PolicyModule {
    * sandbox and validates its settings.
    *
    * @throws ModuleException {@link FailureReason#LOAD_FAILED} when the module cannot be read or run
-   *     (OPA and Gatekeeper policies are not supported yet), {@link FailureReason#INVALID_SETTINGS}
-   *     with the policy's own message when it rejects its settings
+   *     (OPA and Gatekeeper policies need an {@link ExecutionModeProvider}: add k8s-wasm-rego),
+   *     {@link FailureReason#INVALID_SETTINGS} with the policy's own message when it rejects its
+   *     settings
    */
   public static KubewardenPolicy load(ModuleSpec spec) {
     Objects.requireNonNull(spec, "spec");
@@ -110,19 +111,6 @@ public final class KubewardenPolicy implements PolicyModule {
     }
     PolicyDetection detection = detect(spec);
     ExecutionMode mode = options.executionMode().orElse(detection.mode());
-    if (!mode.supported()) {
-      throw LoadFailures.of(
-          spec,
-          "OPA/Gatekeeper policies are not supported yet (execution mode '"
-              + mode.wireName()
-              + "', detected from "
-              + (options.executionMode().isPresent()
-                  ? "the executionMode option"
-                  : detection.reason())
-              + ")",
-          "Run it with Kubewarden's policy-server or kwctl, or rewrite it as a waPC or WASI-mode"
-              + " policy");
-    }
     Optional<PolicyMetadata> metadata = detection.metadata();
     metadata
         .flatMap(PolicyMetadata::protocolVersion)
@@ -148,9 +136,17 @@ public final class KubewardenPolicy implements PolicyModule {
             spec.name(), options.allowedHostCapabilities(), new LinkedHashSet<>(resources), host);
     warnAboutDeclaredCapabilities(spec.name(), metadata, dispatcher);
     Transport transport =
-        mode == ExecutionMode.WASI
-            ? WasiTransport.load(spec, dispatcher)
-            : WapcTransport.load(spec, dispatcher);
+        switch (mode) {
+          case WASI -> WasiTransport.load(spec, dispatcher);
+          case KUBEWARDEN_WAPC -> WapcTransport.load(spec, dispatcher);
+          default ->
+              ProvidedTransport.load(
+                  spec,
+                  mode,
+                  options.executionMode().isPresent()
+                      ? "the executionMode option"
+                      : detection.reason());
+        };
     JsonNode settings =
         spec.settings().filter(s -> !s.isNull()).orElse(JsonNodeFactory.instance.objectNode());
     KubewardenPolicy policy =

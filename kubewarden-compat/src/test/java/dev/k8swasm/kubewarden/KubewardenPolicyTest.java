@@ -414,7 +414,7 @@ class KubewardenPolicyTest {
   }
 
   @Test
-  void opaPoliciesAreNotSupportedYet() {
+  void opaPoliciesNeedTheRegoArtifact() {
     assertThatThrownBy(
             () ->
                 KubewardenPolicy.load(
@@ -424,8 +424,10 @@ class KubewardenPolicyTest {
             e -> {
               assertThat(e.reason()).isEqualTo(FailureReason.LOAD_FAILED);
               assertThat(e.getMessage())
-                  .contains("OPA/Gatekeeper policies are not supported yet")
-                  .contains("exports opa_*");
+                  .contains("OPA/Gatekeeper policies (execution mode 'opa'")
+                  .contains("exports opa_*")
+                  .contains("need the k8s-wasm-rego artifact")
+                  .contains("Add the dependency dev.k8swasm:k8s-wasm-rego");
             });
     assertThatThrownBy(
             () ->
@@ -433,7 +435,8 @@ class KubewardenPolicyTest {
                     TestPolicies.spec(TestPolicies.WAPC_START)
                         .option("executionMode", TestPolicies.parse("\"gatekeeper\""))
                         .build()))
-        .hasMessageContaining("OPA/Gatekeeper policies are not supported yet");
+        .hasMessageContaining("execution mode 'gatekeeper', detected from the executionMode option")
+        .hasMessageContaining("need the k8s-wasm-rego artifact");
   }
 
   @Test

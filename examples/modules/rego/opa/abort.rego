@@ -1,0 +1,8 @@
+package aborttestpkg
+
+import rego.v1
+
+r if { true }
+r = false if { true }
+
+q if { r }

@@ -1,0 +1,7 @@
+package builtincallpkg
+
+import rego.v1
+
+default someep := false
+
+result := custom.func("Jane")
