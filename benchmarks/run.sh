@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark protocol (benchmarks/README.md):
-# JMH benchmarks of scenarios S1-S7, the V8 reference (Node.js) and the native
+# JMH benchmarks of scenarios S1-S7 (and S4W), the V8 reference (Node.js,
+# benchmarks/v8/bench.mjs on the lean hosts of hosts.mjs) and the native
 # reference (gcc -O2) in one run, then writes benchmarks/results/latest.md and
 # latest.json.
 #
@@ -69,7 +70,7 @@ if $quick; then
   # or two, until C2 has compiled it (later on a busy machine): five warm-up seconds
   warm=(-f 1 -wi 5 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
-    -p scenario=S1,S2,S3,S4,S5,S7 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
+    -p scenario=S1,S2,S3,S4,S4W,S5,S7 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
   # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores

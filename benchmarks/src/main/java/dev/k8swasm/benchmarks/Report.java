@@ -93,6 +93,7 @@ public final class Report {
     ObjectNode refs = out.putObject("references");
     refs.put("node", v8.path("node").asText("not run"));
     refs.put("v8", v8.path("v8").asText(""));
+    refs.put("v8_host", v8.path("host").asText(""));
     refs.put("native", options.getOrDefault("native-compiler", "gcc -O2"));
     ArrayNode results = out.putArray("results");
     rows.values().forEach(results::add);
@@ -323,7 +324,10 @@ public final class Report {
         .append(
             "bytes allocated per call (`-prof gc`), and the p50 ratio against the V8 reference (a fresh ")
         .append(
-            "`WebAssembly.Instance` per call) and the native reference (gcc -O2) measured in the same run. ")
+            "`WebAssembly.Instance` per call; its WASI, waPC and Kubewarden imports are plain JS over in-memory ")
+        .append(
+            "buffers, built once per module: `benchmarks/v8/hosts.mjs`) and the native reference (gcc -O2) ")
+        .append("measured in the same run. ")
         .append(
             "The machine is shared and noisy: compare ratios, not absolute numbers across runs.\n\n");
     md.append("## Targets\n\n| target | limit | value | met |\n|---|---|---|---|\n");
