@@ -43,7 +43,7 @@ jar="$target/benchmarks.jar"
 work="$target/run"
 rm -rf "$work"
 mkdir -p "$work"
-load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
 start=$(date +%s)
 
 if $build || [[ ! -f "$jar" ]]; then
@@ -53,6 +53,7 @@ if $build || [[ ! -f "$jar" ]]; then
 fi
 
 java -cp "$jar" dev.k8swasm.benchmarks.Inputs "$work/inputs" >/dev/null
+load="$(loadavg)" # after the build: the load the measurements start with
 
 # The compile cache of the benchmark JVMs: in target/, filled by the first load.
 props="-Dk8swasm.cache.dir=$work/compile-cache -Dk8swasm.root=$root"
@@ -129,5 +130,5 @@ echo "== report"
 java -cp "$jar" dev.k8swasm.benchmarks.Report --out "$here/results" \
   --mode "$($quick && echo quick || echo full)" --inputs "$work/inputs" \
   --v8 "$work/v8.json" --native "$work/native.json" --native-compiler "$native_compiler" \
-  --load "$load" "$work"/jmh-*.json
+  --load "$load; at the end $(loadavg)" "$work"/jmh-*.json
 echo "done in $(($(date +%s) - start)) s"
