@@ -25,11 +25,18 @@ const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** proc_exit(code): unwinds the guest. */
-export class ProcExit extends Error {
+/**
+ * proc_exit(code): unwinds the guest. Not an Error: capturing a stack trace
+ * through the guest's frames would cost V8 several microseconds per call of a
+ * TinyGo-style policy, whose _start always ends with proc_exit(0).
+ */
+export class ProcExit {
   constructor(code) {
-    super(`proc_exit(${code})`);
     this.code = code;
+  }
+
+  toString() {
+    return `proc_exit(${this.code})`;
   }
 }
 
