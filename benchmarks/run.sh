@@ -57,11 +57,12 @@ load="$(loadavg)" # after the build: the load the measurements start with
 
 # The compile cache of the benchmark JVMs: in target/, filled by the first load.
 props="-Dk8swasm.cache.dir=$work/compile-cache -Dk8swasm.root=$root"
+failed=()
 jmh() { # name, JMH arguments...
   local name="$1"; shift
   echo "== JMH $name"
   java $props -jar "$jar" "$@" "${jvm[@]}" -jvmArgs "$jvm_args $props" -rf json -rff "$work/jmh-$name.json" \
-    > "$work/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $work/jmh-$name.log" >&2; tail -20 "$work/jmh-$name.log" >&2; }
+    > "$work/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $work/jmh-$name.log" >&2; tail -20 "$work/jmh-$name.log" >&2; failed+=("$name"); }
   grep -E '^(Evaluation|ColdStart|Breakdown)Benchmark' "$work/jmh-$name.log" | grep -vE ':(gc\.|p0|p1|stack)' || true
 }
 
@@ -127,8 +128,15 @@ else
 fi
 
 echo "== report"
-java -cp "$jar" dev.k8swasm.benchmarks.Report --out "$here/results" \
+out="$here/results"
+if ((${#failed[@]})); then
+  # an incomplete run does not replace the last complete report
+  out="$work/results"
+  echo "JMH failed for: ${failed[*]}; the report goes to $out, results/ is left as it was" >&2
+fi
+java -cp "$jar" dev.k8swasm.benchmarks.Report --out "$out" \
   --mode "$($quick && echo quick || echo full)" --inputs "$work/inputs" \
   --v8 "$work/v8.json" --native "$work/native.json" --native-compiler "$native_compiler" \
   --load "$load; at the end $(loadavg)" "$work"/jmh-*.json
 echo "done in $(($(date +%s) - start)) s"
+((${#failed[@]} == 0))
