@@ -64,27 +64,14 @@ public enum Scenario {
   S4 {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
-      try {
-        ModuleRuntimes.forType(ModuleSpec.TYPE_KUBEWARDEN);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException(
-            "S4 skipped: the Kubewarden runtime is not available (" + e.getMessage() + ")", e);
-      }
-      ModuleSpec spec =
-          ModuleSpec.builder("policy_wapc_start")
-              .path(module("kubewarden/policy_wapc_start.wasm"))
-              .type(ModuleSpec.TYPE_KUBEWARDEN)
-              .engine(engine)
-              .strategy(strategy)
-              .build();
-      PolicyModule module = ModuleRuntimes.load(spec);
-      ModuleAdmissionController controller =
-          ModuleAdmissionController.of(
-              module,
-              module.metadata().mutating().orElse(false),
-              dev.k8swasm.observe.EvaluationListener.NONE);
-      AdmissionReview review = admissionReview("kubewarden/pod-create.json");
-      return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+      return kubewarden("policy_wapc_start", engine, strategy);
+    }
+  },
+  /** The same Kubewarden test policy built for WASI mode, Pod CREATE: validate on stdin. */
+  S4W {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      return kubewarden("policy_wasi", engine, strategy);
     }
   },
   /** A chain of 10 validating modules with rules, one of which matches a ConfigMap. */
@@ -188,6 +175,33 @@ public enum Scenario {
     public void close() throws Exception {
       resource.close();
     }
+  }
+
+  static Call kubewarden(String name, Engine engine, InstanceStrategy strategy) {
+    try {
+      ModuleRuntimes.forType(ModuleSpec.TYPE_KUBEWARDEN);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "Kubewarden scenarios skipped: the Kubewarden runtime is not available ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    ModuleSpec spec =
+        ModuleSpec.builder(name)
+            .path(module("kubewarden/" + name + ".wasm"))
+            .type(ModuleSpec.TYPE_KUBEWARDEN)
+            .engine(engine)
+            .strategy(strategy)
+            .build();
+    PolicyModule module = ModuleRuntimes.load(spec);
+    ModuleAdmissionController controller =
+        ModuleAdmissionController.of(
+            module,
+            module.metadata().mutating().orElse(false),
+            dev.k8swasm.observe.EvaluationListener.NONE);
+    AdmissionReview review = admissionReview("kubewarden/pod-create.json");
+    return Call.of(() -> controller.admit(review), controller, requestBytes(review));
   }
 
   static Path module(String relative) {
