@@ -4,6 +4,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.metadata.PolicyMetadata;
 import java.util.Optional;
 

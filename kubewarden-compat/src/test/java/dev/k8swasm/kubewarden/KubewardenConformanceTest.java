@@ -17,7 +17,7 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.Quantities;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
-import dev.k8swasm.kubewarden.session.SessionReplay;
+import dev.k8swasm.kubewarden.capabilities.SessionReplay;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.InstanceStrategy;

@@ -16,6 +16,8 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.PolicyConfig;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
+import dev.k8swasm.kubewarden.metadata.PolicyType;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.wasi.sandbox.BoundedOutput;
+import dev.k8swasm.wasi.sandbox.Messages;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Locale;

@@ -5,8 +5,6 @@ import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
-import dev.k8swasm.kubewarden.ExecutionMode;
-import dev.k8swasm.kubewarden.PolicyType;
 import dev.k8swasm.module.ModuleMetadata;
 import java.io.IOException;
 import java.util.ArrayList;

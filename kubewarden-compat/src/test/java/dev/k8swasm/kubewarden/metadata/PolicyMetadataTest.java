@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dylibso.chicory.wasm.Parser;
 import dev.k8swasm.json.Json;
-import dev.k8swasm.kubewarden.ExecutionMode;
 import dev.k8swasm.kubewarden.PolicyDetection;
-import dev.k8swasm.kubewarden.PolicyType;
 import dev.k8swasm.module.ModuleMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
