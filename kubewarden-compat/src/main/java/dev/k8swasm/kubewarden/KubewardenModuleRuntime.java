@@ -29,6 +29,6 @@ public final class KubewardenModuleRuntime implements ModuleRuntime {
           "module type '" + spec.type() + "' is not handled by the kubewarden runtime",
           "Load it with the runtime for its type (ModuleRuntimes.load)");
     }
-    return KubewardenPolicy.load(spec);
+    return KubewardenLoader.load(spec);
   }
 }
