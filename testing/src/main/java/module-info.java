@@ -15,6 +15,4 @@ module dev.k8swasm.testing {
 
   provides dev.k8swasm.testing.PolicyTypeSupport with
       dev.k8swasm.testing.kubewarden.KubewardenSupport;
-  provides dev.k8swasm.module.ModuleRuntime with
-      dev.k8swasm.testing.RecordingRuntime;
 }

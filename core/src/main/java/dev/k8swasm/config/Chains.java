@@ -203,6 +203,7 @@ public final class Chains {
         problems.add(c.source() + ": " + e.getMessage());
         continue;
       }
+      module = Objects.requireNonNull(options.moduleDecorator().apply(module), "decorated module");
       loaded.add(module);
       if (!module.kinds().contains(kind)) {
         problems.add(

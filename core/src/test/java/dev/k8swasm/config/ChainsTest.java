@@ -452,6 +452,52 @@ class ChainsTest {
   }
 
   @Test
+  void theModuleDecoratorWrapsEveryModuleTheChainAsksAndCloses() throws IOException {
+    write("v.wasm", ADMIT);
+    Path config =
+        write(
+            "c.yaml",
+            "modules:\n- module: v.wasm\n  rules: [{operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*']}]\n");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ChainOptions options =
+        ChainOptions.builder()
+            .moduleDecorator(
+                m ->
+                    new dev.k8swasm.module.PolicyModule() {
+                      @Override
+                      public String name() {
+                        return m.name();
+                      }
+
+                      @Override
+                      public java.util.Set<dev.k8swasm.module.ReviewKind> kinds() {
+                        return m.kinds();
+                      }
+
+                      @Override
+                      public com.fasterxml.jackson.databind.JsonNode evaluate(
+                          dev.k8swasm.module.ReviewKind kind, byte[] request) {
+                        seen.add("evaluate " + name());
+                        return m.evaluate(kind, request);
+                      }
+
+                      @Override
+                      public void close() {
+                        seen.add("close " + name());
+                        m.close();
+                      }
+                    })
+            .build();
+
+    try (AdmissionChain chain = Chains.admission(ConfigLoader.load(config), options)) {
+      assertThat(admitConfigMap(chain).warnings()).containsExactly("seen");
+    }
+
+    assertThat(seen).containsExactly("evaluate v", "close v");
+    assertThat(ChainOptions.defaults().toBuilder().build().moduleDecorator().apply(null)).isNull();
+  }
+
+  @Test
   void anAdmissionConfigurationFileWorksEndToEnd() throws IOException {
     write("modules/v.wasm", ADMIT);
     write(
