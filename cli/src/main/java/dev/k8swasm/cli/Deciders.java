@@ -62,7 +62,6 @@ public final class Deciders {
                       AdmissionHook.builder(
                               module.name(),
                               ModuleAdmissionController.of(module, mutating, failures))
-                          .mutating(mutating)
                           .rules(RuleWithOperations.ALL)
                           .build())
                   .build();

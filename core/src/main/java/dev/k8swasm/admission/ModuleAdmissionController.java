@@ -44,10 +44,20 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     return new ModuleAdmissionController(module, true, EvaluationListener.NONE);
   }
 
+  /** A validating controller asking {@code module} (same as {@link #validating}). */
+  public static ModuleAdmissionController of(PolicyModule module) {
+    return validating(module);
+  }
+
   /** A controller asking {@code module}, reporting to {@code listener}. */
   public static ModuleAdmissionController of(
       PolicyModule module, boolean mutating, EvaluationListener listener) {
     return new ModuleAdmissionController(module, mutating, listener);
+  }
+
+  /** A builder for a controller asking {@code module} (validating, reporting nowhere). */
+  public static Builder builder(PolicyModule module) {
+    return new Builder(module);
   }
 
   /** The module's name. */
@@ -187,5 +197,31 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
   @Override
   public String toString() {
     return "ModuleAdmissionController[" + module.name() + (mutating ? ", mutating]" : "]");
+  }
+
+  /** Builds {@link ModuleAdmissionController}s. */
+  public static final class Builder {
+    private final PolicyModule module;
+    private boolean mutating;
+    private EvaluationListener listener = EvaluationListener.NONE;
+
+    private Builder(PolicyModule module) {
+      this.module = Objects.requireNonNull(module, "module");
+    }
+
+    /** Whether the module mutates (runs in the mutating phase; default false). */
+    public Builder mutating(boolean mutating) {
+      this.mutating = mutating;
+      return this;
+    }
+
+    public Builder listener(EvaluationListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public ModuleAdmissionController build() {
+      return new ModuleAdmissionController(module, mutating, listener);
+    }
   }
 }

@@ -156,8 +156,11 @@ public final class Chains {
     }
     AdmissionHook.Builder b =
         AdmissionHook.builder(
-                c.name(), ModuleAdmissionController.of(m, mutating, options.listener()))
-            .mutating(mutating)
+                c.name(),
+                ModuleAdmissionController.builder(m)
+                    .mutating(mutating)
+                    .listener(options.listener())
+                    .build())
             .rules(rules);
     try {
       c.failurePolicy().map(FailurePolicy::parse).ifPresent(b::failurePolicy);

@@ -132,7 +132,6 @@ class KubewardenConformanceTest {
               .add(
                   AdmissionHook.builder(
                           module.name(), ModuleAdmissionController.of(module, mutating, e -> {}))
-                      .mutating(mutating)
                       .failurePolicy(FailurePolicy.FAIL)
                       .rules(RuleWithOperations.ALL)
                       .build())
