@@ -16,6 +16,7 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +66,7 @@ public enum Scenario {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
       try {
-        ModuleRuntimes.forType(ModuleSpec.TYPE_KUBEWARDEN);
+        ModuleRuntimes.forType(ModuleType.KUBEWARDEN);
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException(
             "S4 skipped: the Kubewarden runtime is not available (" + e.getMessage() + ")", e);
@@ -73,7 +74,7 @@ public enum Scenario {
       ModuleSpec spec =
           ModuleSpec.builder("policy_wapc_start")
               .path(module("kubewarden/policy_wapc_start.wasm"))
-              .type(ModuleSpec.TYPE_KUBEWARDEN)
+              .type(ModuleType.KUBEWARDEN)
               .engine(engine)
               .strategy(strategy)
               .build();

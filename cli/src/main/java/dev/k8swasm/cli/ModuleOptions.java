@@ -1,6 +1,7 @@
 package dev.k8swasm.cli;
 
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class ModuleOptions {
    * @throws ParameterException a usage error
    */
   void check(KubewardenRunOptions kubewarden) {
-    if (ModuleSpec.TYPE_WASI.equals(type) && !kubewarden.given().isEmpty()) {
+    if (ModuleType.WASI.name().equals(type) && !kubewarden.given().isEmpty()) {
       throw new ParameterException(
           command.commandLine(),
           String.join(", ", kubewarden.given())
@@ -101,7 +102,7 @@ public final class ModuleOptions {
       detectedType =
           kubewarden.given().isEmpty()
               ? KubewardenRunner.detectType(module)
-              : ModuleSpec.TYPE_KUBEWARDEN;
+              : ModuleType.KUBEWARDEN.name();
     }
     return detectedType;
   }
@@ -122,7 +123,7 @@ public final class ModuleOptions {
             .type(moduleType)
             .settings(settings == null ? null : settings.read())
             .debug(debug.enabled());
-    if (moduleType.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+    if (moduleType.equals(ModuleType.KUBEWARDEN.name())) {
       kubewarden.apply(b);
     }
     return execution.apply(b);

@@ -7,7 +7,7 @@ import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -212,10 +212,14 @@ public final class ConfigLoader {
     }
     String where = at + " (" + name + ")";
     Path module = resolve(baseDir, modulePath);
-    String type =
-        Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleSpec.TYPE_WASI);
-    if (!type.equals(ModuleSpec.TYPE_WASI) && !type.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
-      problems.add(where + ": field 'type': unknown type '" + type + "' (use wasi or kubewarden)");
+    String typeName =
+        Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleType.WASI.name());
+    ModuleType type = ModuleType.WASI;
+    if (typeName.equals(ModuleType.WASI.name()) || typeName.equals(ModuleType.KUBEWARDEN.name())) {
+      type = ModuleType.of(typeName);
+    } else {
+      problems.add(
+          where + ": field 'type': unknown type '" + typeName + "' (use wasi or kubewarden)");
     }
     Optional<JsonNode> settings = Optional.ofNullable(node.get("settings"));
     boolean debug = bool(node, "debug", where, problems).orElse(false);

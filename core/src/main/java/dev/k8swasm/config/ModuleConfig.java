@@ -6,6 +6,7 @@ import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
+import dev.k8swasm.module.ModuleType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public record ModuleConfig(
     Optional<JsonNode> settings,
     boolean debug,
     Optional<Boolean> mutating,
-    String type,
+    ModuleType type,
     Optional<List<RuleWithOperations>> rules,
     Optional<String> failurePolicy,
     Limits limits,

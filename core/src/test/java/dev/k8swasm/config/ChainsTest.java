@@ -24,6 +24,7 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.FakeModule;
 import dev.k8swasm.testing.FakeRuntime;
 import dev.k8swasm.testing.FakeRuntime.Loaded;
@@ -111,7 +112,7 @@ class ChainsTest {
     ModuleSpec spec = only.spec();
     assertThat(spec.name()).isEqualTo("magic-authenticator");
     assertThat(spec.path()).contains(dir.resolve("modules/magic.wasm").toAbsolutePath());
-    assertThat(spec.type()).isEqualTo("wasi");
+    assertThat(spec.type()).isEqualTo(ModuleType.WASI);
     assertThat(spec.settings()).contains(FakeModule.parse("{\"greeting\":\"hello\"}"));
     assertThat(spec.debug()).isTrue();
     assertThat(spec.limits().timeout()).isEqualTo(Duration.ofSeconds(3));
@@ -523,7 +524,7 @@ class ChainsTest {
 
     ModuleSpec spec = Chains.spec(config.modules().get(0)).build();
 
-    assertThat(spec.type()).isEqualTo("kubewarden");
+    assertThat(spec.type()).isEqualTo(ModuleType.KUBEWARDEN);
     assertThat(spec.settings()).contains(FakeModule.parse("[1]"));
     assertThat(spec.options().get("policyMode").asText()).isEqualTo("monitor");
     assertThat(spec.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);

@@ -10,6 +10,7 @@ import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.FakeModule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(first.settings()).contains(FakeModule.parse("{}"));
     assertThat(first.debug()).isFalse();
     assertThat(first.mutating()).contains(false);
-    assertThat(first.type()).isEqualTo("wasi");
+    assertThat(first.type()).isEqualTo(ModuleType.WASI);
     assertThat(first.rules())
         .contains(
             List.of(
@@ -104,7 +105,7 @@ class ConfigLoaderTest {
         .contains(FakeModule.parse("{\"allowed\":[\"a\",\"b\"],\"limit\":3}"));
     assertThat(second.debug()).isTrue();
     assertThat(second.mutating()).contains(true);
-    assertThat(second.type()).isEqualTo("wasi");
+    assertThat(second.type()).isEqualTo(ModuleType.WASI);
     assertThat(second.rules()).isEmpty();
   }
 
@@ -216,7 +217,7 @@ class ConfigLoaderTest {
                 """));
 
     ModuleConfig m = config.modules().get(0);
-    assertThat(m.type()).isEqualTo("kubewarden");
+    assertThat(m.type()).isEqualTo(ModuleType.KUBEWARDEN);
     assertThat(m.options())
         .containsOnlyKeys(
             "executionMode",

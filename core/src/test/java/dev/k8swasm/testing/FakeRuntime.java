@@ -8,6 +8,7 @@ import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleMetadata;
 import dev.k8swasm.module.ModuleRuntime;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.io.IOException;
@@ -45,8 +46,8 @@ public final class FakeRuntime implements ModuleRuntime {
   private static final List<Loaded> LOADED = new CopyOnWriteArrayList<>();
 
   @Override
-  public String type() {
-    return ModuleSpec.TYPE_WASI;
+  public ModuleType type() {
+    return ModuleType.WASI;
   }
 
   /** The modules loaded from files under {@code dir}, in load order. */

@@ -25,6 +25,7 @@ import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.io.IOException;
@@ -147,7 +148,7 @@ class KubewardenConformanceTest {
     ModuleSpec.Builder b =
         ModuleSpec.builder(Path.of(module).getFileName().toString())
             .path(MODULES.resolve(module + ".wasm"))
-            .type(c.path("type").asText(ModuleSpec.TYPE_WASI));
+            .type(c.path("type").asText(ModuleType.WASI.name()));
     if (c.has("settings")) {
       b.settings(c.get("settings"));
     }

@@ -22,6 +22,7 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.nio.file.Files;
@@ -508,8 +509,9 @@ class KubewardenPolicyTest {
 
   @Test
   void theRuntimeIsRegistered() {
-    assertThat(ModuleRuntimes.types()).contains("kubewarden");
-    assertThat(ModuleRuntimes.forType("kubewarden")).isInstanceOf(KubewardenModuleRuntime.class);
+    assertThat(ModuleRuntimes.types()).contains(ModuleType.KUBEWARDEN);
+    assertThat(ModuleRuntimes.forType(ModuleType.KUBEWARDEN))
+        .isInstanceOf(KubewardenModuleRuntime.class);
     assertThatThrownBy(
             () ->
                 new KubewardenModuleRuntime()

@@ -1,5 +1,6 @@
 package dev.k8swasm.testing;
 
+import dev.k8swasm.module.ModuleType;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -11,7 +12,7 @@ import java.util.ServiceLoader;
 public interface PolicyTypeSupport {
 
   /** The module type ({@link WasmPolicy#type()}) whose policies this prepares. */
-  String type();
+  ModuleType type();
 
   /**
    * Prepares {@code builder}, which will load the policy {@code declaration} names.
@@ -24,7 +25,7 @@ public interface PolicyTypeSupport {
    * The support for {@code type} found with {@link ServiceLoader}, or {@code null} when there is
    * none (or it cannot be loaded because an optional dependency is missing).
    */
-  static PolicyTypeSupport find(String type) {
+  static PolicyTypeSupport find(ModuleType type) {
     try {
       for (PolicyTypeSupport s :
           ServiceLoader.load(PolicyTypeSupport.class, PolicyTypeSupport.class.getClassLoader())) {

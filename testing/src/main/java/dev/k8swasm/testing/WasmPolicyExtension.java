@@ -7,7 +7,7 @@ import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.config.Quantities;
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -307,19 +307,19 @@ public final class WasmPolicyExtension
       if (!p.options().isEmpty()) {
         b.options(p.options());
       }
-      PolicyTypeSupport support = PolicyTypeSupport.find(p.type());
+      PolicyTypeSupport support = PolicyTypeSupport.find(ModuleType.of(p.type()));
       if (support != null) {
         try {
           support.prepare(b, p);
         } catch (LinkageError e) {
           String needs =
-              ModuleSpec.TYPE_KUBEWARDEN.equals(p.type())
+              ModuleType.KUBEWARDEN.name().equals(p.type())
                   ? "dev.k8swasm:k8s-wasm-kubewarden-compat"
                   : "its module runtime";
           throw new IllegalArgumentException(
               "type '" + p.type() + "' needs " + needs + " on the test class path (" + e + ")", e);
         }
-      } else if (ModuleSpec.TYPE_KUBEWARDEN.equals(p.type())) {
+      } else if (ModuleType.KUBEWARDEN.name().equals(p.type())) {
         throw new IllegalArgumentException(
             "type 'kubewarden' needs dev.k8swasm:k8s-wasm-kubewarden-compat on the test class"
                 + " path");

@@ -1,6 +1,6 @@
 package dev.k8swasm.testing.kubewarden;
 
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Policy;
 import dev.k8swasm.testing.PolicyTypeSupport;
 import dev.k8swasm.testing.WasmPolicy;
@@ -16,8 +16,8 @@ public final class KubewardenSupport implements PolicyTypeSupport {
   public KubewardenSupport() {}
 
   @Override
-  public String type() {
-    return ModuleSpec.TYPE_KUBEWARDEN;
+  public ModuleType type() {
+    return ModuleType.KUBEWARDEN;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.KubernetesContext;
 import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Fixtures;
 import dev.k8swasm.testing.Policy;
 import java.util.Optional;
@@ -28,7 +29,7 @@ class HostCapabilityStubsTest {
 
   @BeforeEach
   void kubewardenRuntime() {
-    assumeTrue(ModuleRuntimes.types().contains("kubewarden"), "no kubewarden runtime");
+    assumeTrue(ModuleRuntimes.types().contains(ModuleType.KUBEWARDEN), "no kubewarden runtime");
   }
 
   private static Policy load(HostCapabilityStubs stubs, String settings) {
