@@ -5,7 +5,6 @@ import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.ModuleAuthenticator;
@@ -87,14 +86,16 @@ public final class Chains {
         options,
         ReviewKind.AUTHORIZATION,
         (m, c, problems) -> {
-          AuthorizationFailurePolicy policy = AuthorizationFailurePolicy.NO_OPINION;
-          if (c.failurePolicy().isPresent()) {
-            try {
-              policy = AuthorizationFailurePolicy.parse(c.failurePolicy().get());
-            } catch (IllegalArgumentException e) {
-              problems.add(c.source() + ": field 'failurePolicy': " + e.getMessage());
-            }
-          }
+          AuthorizationFailurePolicy policy =
+              c.authorizationFailurePolicy().orElse(AuthorizationFailurePolicy.NO_OPINION);
+          c.failurePolicy()
+              .ifPresent(
+                  admissionOnly ->
+                      problems.add(
+                          c.source()
+                              + ": field 'failurePolicy': unknown authorization failurePolicy '"
+                              + wireName(admissionOnly)
+                              + "': use NoOpinion or Deny"));
           return ModuleAuthorizer.builder(m)
               .failurePolicy(policy)
               .listener(options.listener())
@@ -162,16 +163,16 @@ public final class Chains {
                     .listener(options.listener())
                     .build())
             .rules(rules);
-    try {
-      c.failurePolicy().map(FailurePolicy::parse).ifPresent(b::failurePolicy);
-    } catch (IllegalArgumentException e) {
-      problems.add(c.source() + ": field 'failurePolicy': " + e.getMessage());
-    }
-    try {
-      c.reinvocationPolicy().map(ReinvocationPolicy::parse).ifPresent(b::reinvocationPolicy);
-    } catch (IllegalArgumentException e) {
-      problems.add(c.source() + ": field 'reinvocationPolicy': " + e.getMessage());
-    }
+    c.failurePolicy().ifPresent(b::failurePolicy);
+    c.authorizationFailurePolicy()
+        .ifPresent(
+            authorizationOnly ->
+                problems.add(
+                    c.source()
+                        + ": field 'failurePolicy': unknown failurePolicy '"
+                        + wireName(authorizationOnly)
+                        + "': use Fail or Ignore"));
+    c.reinvocationPolicy().ifPresent(b::reinvocationPolicy);
     c.namespaceSelector().ifPresent(b::namespaceSelector);
     c.objectSelector().ifPresent(b::objectSelector);
     return b.build();
@@ -235,6 +236,22 @@ public final class Chains {
       case AUTHENTICATION -> "authn";
       case AUTHORIZATION -> "authz";
       case ADMISSION -> "validate";
+    };
+  }
+
+  /** How {@code policy} is written in configuration. */
+  private static String wireName(FailurePolicy policy) {
+    return switch (policy) {
+      case FAIL -> "Fail";
+      case IGNORE -> "Ignore";
+    };
+  }
+
+  /** How {@code policy} is written in configuration. */
+  private static String wireName(AuthorizationFailurePolicy policy) {
+    return switch (policy) {
+      case NO_OPINION -> "NoOpinion";
+      case DENY -> "Deny";
     };
   }
 }

@@ -1,8 +1,11 @@
 package dev.k8swasm.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.LabelSelector;
+import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
@@ -225,8 +228,22 @@ public final class ConfigLoader {
     boolean debug = bool(node, "debug", where, problems).orElse(false);
     Optional<Boolean> mutating = bool(node, "mutating", where, problems);
     Optional<List<RuleWithOperations>> rules = rules(node.get("rules"), where, problems);
-    Optional<String> failurePolicy =
-        Optional.ofNullable(text(node, "failurePolicy", where, problems));
+    // failurePolicy is parsed here, once, into the vocabulary it belongs to; the chain that uses
+    // the entry reports a value of the other kind's vocabulary
+    Optional<FailurePolicy> failurePolicy = Optional.empty();
+    Optional<AuthorizationFailurePolicy> authorizationFailurePolicy = Optional.empty();
+    String failureText = text(node, "failurePolicy", where, problems);
+    if (failureText != null) {
+      failurePolicy = parsed(() -> FailurePolicy.parse(failureText));
+      authorizationFailurePolicy = parsed(() -> AuthorizationFailurePolicy.parse(failureText));
+      if (failurePolicy.isEmpty() && authorizationFailurePolicy.isEmpty()) {
+        problems.add(
+            where
+                + ": field 'failurePolicy': unknown failurePolicy '"
+                + failureText
+                + "': use Fail or Ignore (admission), NoOpinion or Deny (authorization)");
+      }
+    }
     Limits.Builder limits = Limits.builder();
     parse(node, "timeout", where, problems, s -> limits.timeout(positiveDuration(s)));
     parse(node, "maxMemory", where, problems, s -> limits.maxMemoryBytes(positiveSize(s)));
@@ -241,8 +258,15 @@ public final class ConfigLoader {
         selector(node.get("namespaceSelector"), where + ": field 'namespaceSelector'", problems);
     Optional<LabelSelector> objectSelector =
         selector(node.get("objectSelector"), where + ": field 'objectSelector'", problems);
-    Optional<String> reinvocation =
-        Optional.ofNullable(text(node, "reinvocationPolicy", where, problems));
+    Optional<ReinvocationPolicy> reinvocation = Optional.empty();
+    String reinvocationText = text(node, "reinvocationPolicy", where, problems);
+    if (reinvocationText != null) {
+      try {
+        reinvocation = Optional.of(ReinvocationPolicy.parse(reinvocationText));
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ": field 'reinvocationPolicy': " + e.getMessage());
+      }
+    }
     Limits built = null;
     try {
       built = limits.build();
@@ -261,6 +285,7 @@ public final class ConfigLoader {
         type,
         rules,
         failurePolicy,
+        authorizationFailurePolicy,
         built,
         engine[0],
         Optional.ofNullable(strategy[0]),
@@ -457,5 +482,14 @@ public final class ConfigLoader {
   private static Path resolve(Path baseDir, String path) {
     Path p = Path.of(path);
     return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+  }
+
+  /** The value {@code parse} returns, or empty when it rejects its input. */
+  private static <T> Optional<T> parsed(java.util.function.Supplier<T> parse) {
+    try {
+      return Optional.of(parse.get());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

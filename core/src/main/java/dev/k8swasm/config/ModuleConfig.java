@@ -1,8 +1,11 @@
 package dev.k8swasm.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.LabelSelector;
+import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
@@ -22,14 +25,15 @@ import java.util.Optional;
  * @param mutating admission: runs in the mutating phase
  * @param type the module type ({@code wasi} or {@code kubewarden})
  * @param rules admission: the rules; absent = never called (unless the module declares rules)
- * @param failurePolicy the failure policy as written ({@code Fail}/{@code Ignore} for admission,
- *     {@code NoOpinion}/{@code Deny} for authorization), if set
+ * @param failurePolicy admission: the failure policy, if set ({@code Fail} or {@code Ignore})
+ * @param authorizationFailurePolicy authorization: the failure policy, if set ({@code NoOpinion} or
+ *     {@code Deny}); a {@code failurePolicy} field sets whichever of the two its value belongs to
  * @param limits the limits (defaults where not set)
  * @param engine compiler or interpreter
  * @param strategy fresh instances or snapshots, if set
  * @param namespaceSelector admission: the namespace selector, if set
  * @param objectSelector admission: the object selector, if set
- * @param reinvocationPolicy admission: {@code Never} or {@code IfNeeded}, if set
+ * @param reinvocationPolicy admission: the reinvocation policy, if set
  * @param options runtime-specific keys (e.g. Kubewarden's {@code executionMode})
  * @param source where the entry was read, for messages: {@code file: modules[i]}
  */
@@ -41,13 +45,14 @@ public record ModuleConfig(
     Optional<Boolean> mutating,
     ModuleType type,
     Optional<List<RuleWithOperations>> rules,
-    Optional<String> failurePolicy,
+    Optional<FailurePolicy> failurePolicy,
+    Optional<AuthorizationFailurePolicy> authorizationFailurePolicy,
     Limits limits,
     Engine engine,
     Optional<InstanceStrategy> strategy,
     Optional<LabelSelector> namespaceSelector,
     Optional<LabelSelector> objectSelector,
-    Optional<String> reinvocationPolicy,
+    Optional<ReinvocationPolicy> reinvocationPolicy,
     Map<String, JsonNode> options,
     String source) {
 

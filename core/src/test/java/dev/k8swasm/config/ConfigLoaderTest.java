@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.k8swasm.admission.FailurePolicy;
+import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
@@ -61,6 +64,49 @@ class ConfigLoaderTest {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
     return file;
+  }
+
+  @Test
+  void policiesAreParsedOnceIntoTheirEnums() throws IOException {
+    PolicyConfig config =
+        ConfigLoader.load(
+            write(
+                "p.yaml",
+                """
+                modules:
+                - {name: a, module: a.wasm, failurePolicy: fail, reinvocationPolicy: Never}
+                - {name: b, module: b.wasm, failurePolicy: NoOpinion}
+                - {name: c, module: c.wasm, failurePolicy: deny}
+                """));
+
+    assertThat(config.modules().get(0).failurePolicy()).contains(FailurePolicy.FAIL);
+    assertThat(config.modules().get(0).reinvocationPolicy()).contains(ReinvocationPolicy.NEVER);
+    assertThat(config.modules().get(1).failurePolicy()).isEmpty();
+    assertThat(config.modules().get(1).authorizationFailurePolicy())
+        .contains(AuthorizationFailurePolicy.NO_OPINION);
+    assertThat(config.modules().get(2).authorizationFailurePolicy())
+        .contains(AuthorizationFailurePolicy.DENY);
+  }
+
+  @Test
+  void unknownPoliciesAreProblemsOfTheFile() throws IOException {
+    Path file =
+        write(
+            "bad-policies.yaml",
+            """
+            modules:
+            - {name: a, module: a.wasm, failurePolicy: Sometimes}
+            - {name: b, module: b.wasm, reinvocationPolicy: Always}
+            """);
+
+    assertThat(problems(file).problems())
+        .containsExactly(
+            file
+                + ": modules[0] (a): field 'failurePolicy': unknown failurePolicy 'Sometimes': use"
+                + " Fail or Ignore (admission), NoOpinion or Deny (authorization)",
+            file
+                + ": modules[1] (b): field 'reinvocationPolicy': unknown reinvocationPolicy"
+                + " 'Always': use Never or IfNeeded");
   }
 
   static ConfigException problems(Path file) {
@@ -192,8 +238,9 @@ class ConfigLoaderTest {
     assertThat(m.limits().maxModuleBytes()).isEqualTo(Limits.defaults().maxModuleBytes());
     assertThat(m.engine()).isEqualTo(Engine.INTERPRETER);
     assertThat(m.strategy()).contains(InstanceStrategy.SNAPSHOT);
-    assertThat(m.failurePolicy()).contains("Ignore");
-    assertThat(m.reinvocationPolicy()).contains("IfNeeded");
+    assertThat(m.failurePolicy()).contains(FailurePolicy.IGNORE);
+    assertThat(m.authorizationFailurePolicy()).isEmpty();
+    assertThat(m.reinvocationPolicy()).contains(ReinvocationPolicy.IF_NEEDED);
     assertThat(m.namespaceSelector().orElseThrow().matches(Map.of("env", "prod"))).isTrue();
     assertThat(m.namespaceSelector().orElseThrow().matches(Map.of("env", "dev"))).isFalse();
     assertThat(m.objectSelector().orElseThrow().matches(Map.of("skip", "1"))).isFalse();
