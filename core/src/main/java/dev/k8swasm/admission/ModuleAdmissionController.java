@@ -8,6 +8,7 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.EvaluationDecision;
 import dev.k8swasm.observe.EvaluationListener;
 import java.util.Base64;
 import java.util.Objects;
@@ -81,15 +82,18 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     long start = System.nanoTime();
     try {
       AdmissionResponse response = ask(review, request);
-      report(start, response.allowedOrFalse() ? "allowed" : "denied", null);
+      report(
+          start,
+          response.allowedOrFalse() ? EvaluationDecision.ALLOW : EvaluationDecision.DENY,
+          null);
       return review.withResponse(response);
     } catch (ModuleException e) {
-      report(start, "error", e.reason());
+      report(start, EvaluationDecision.ERROR, e.reason());
       throw e;
     }
   }
 
-  private void report(long start, String decision, FailureReason failure) {
+  private void report(long start, EvaluationDecision decision, FailureReason failure) {
     EvaluationListener.report(
         listener, module.name(), ReviewKind.ADMISSION, decision, start, failure);
   }

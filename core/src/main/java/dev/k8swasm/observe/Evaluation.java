@@ -11,15 +11,14 @@ import java.util.Optional;
  *
  * @param module the module's name
  * @param kind what was reviewed
- * @param decision the outcome in lower case: {@code authenticated}, {@code unauthenticated}, {@code
- *     allow}, {@code deny}, {@code no-opinion}, {@code allowed}, {@code denied}, {@code error}
+ * @param decision the outcome ({@link #decisionLabel()} is its label in metrics and logs)
  * @param duration how long the evaluation took
  * @param failure why it failed, when {@code decision} is {@code error} or a failure policy decided
  */
 public record Evaluation(
     String module,
     ReviewKind kind,
-    String decision,
+    EvaluationDecision decision,
     Duration duration,
     Optional<FailureReason> failure) {
 
@@ -29,5 +28,14 @@ public record Evaluation(
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(failure, "failure");
+  }
+
+  /**
+   * The decision's label in metrics and logs: {@code authenticated}, {@code unauthenticated},
+   * {@code allow}, {@code deny}, {@code no-opinion} (authorization), {@code allowed}, {@code
+   * denied} (admission), {@code error}.
+   */
+  public String decisionLabel() {
+    return decision.label(kind);
   }
 }

@@ -26,7 +26,7 @@ public interface EvaluationListener {
       EvaluationListener listener,
       String module,
       ReviewKind kind,
-      String decision,
+      EvaluationDecision decision,
       long startNanos,
       FailureReason failure) {
     notify(

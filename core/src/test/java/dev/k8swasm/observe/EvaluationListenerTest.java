@@ -14,7 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class EvaluationListenerTest {
   static final Evaluation EVALUATION =
-      new Evaluation("m", ReviewKind.ADMISSION, "allowed", Duration.ofMillis(3), Optional.empty());
+      new Evaluation(
+          "m",
+          ReviewKind.ADMISSION,
+          EvaluationDecision.ALLOW,
+          Duration.ofMillis(3),
+          Optional.empty());
 
   @Test
   void notifyPassesTheEvaluationOn() {
@@ -43,15 +48,33 @@ class EvaluationListenerTest {
   void evaluationsNeedEveryPart() {
     Duration d = Duration.ZERO;
     Optional<FailureReason> none = Optional.empty();
-    assertThatThrownBy(() -> new Evaluation(null, ReviewKind.ADMISSION, "x", d, none))
+    assertThatThrownBy(
+            () -> new Evaluation(null, ReviewKind.ADMISSION, EvaluationDecision.ERROR, d, none))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Evaluation("m", null, "x", d, none))
+    assertThatThrownBy(() -> new Evaluation("m", null, EvaluationDecision.ERROR, d, none))
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new Evaluation("m", ReviewKind.ADMISSION, null, d, none))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Evaluation("m", ReviewKind.ADMISSION, "x", null, none))
+    assertThatThrownBy(
+            () -> new Evaluation("m", ReviewKind.ADMISSION, EvaluationDecision.ERROR, null, none))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Evaluation("m", ReviewKind.ADMISSION, "x", d, null))
+    assertThatThrownBy(
+            () -> new Evaluation("m", ReviewKind.ADMISSION, EvaluationDecision.ERROR, d, null))
         .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void labelsAreThoseOfTheMetricsForEachKind() {
+    assertThat(EVALUATION.decisionLabel()).isEqualTo("allowed");
+    assertThat(EvaluationDecision.DENY.label(ReviewKind.ADMISSION)).isEqualTo("denied");
+    assertThat(EvaluationDecision.ALLOW.label(ReviewKind.AUTHORIZATION)).isEqualTo("allow");
+    assertThat(EvaluationDecision.DENY.label(ReviewKind.AUTHORIZATION)).isEqualTo("deny");
+    assertThat(EvaluationDecision.NO_OPINION.label(ReviewKind.AUTHORIZATION))
+        .isEqualTo("no-opinion");
+    assertThat(EvaluationDecision.AUTHENTICATED.label(ReviewKind.AUTHENTICATION))
+        .isEqualTo("authenticated");
+    assertThat(EvaluationDecision.UNAUTHENTICATED.label(ReviewKind.AUTHENTICATION))
+        .isEqualTo("unauthenticated");
+    assertThat(EvaluationDecision.ERROR.label(ReviewKind.ADMISSION)).isEqualTo("error");
   }
 }
