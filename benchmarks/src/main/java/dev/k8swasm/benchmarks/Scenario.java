@@ -2,6 +2,7 @@ package dev.k8swasm.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionReview;
@@ -92,7 +93,7 @@ public enum Scenario {
   S5 {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
-      ObjectNode root = Json.mapper().createObjectNode();
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
       ArrayNode modules = root.putArray("modules");
       List<String> resources =
           List.of(

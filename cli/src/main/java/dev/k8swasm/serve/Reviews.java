@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionRequest;
@@ -120,7 +121,7 @@ final class Reviews {
     if (response == null || !Objects.equals(response.uid(), req.uid())) {
       throw new IllegalStateException("the admission chain answered for another uid");
     }
-    ObjectNode answer = Json.mapper().createObjectNode();
+    ObjectNode answer = JsonNodeFactory.instance.objectNode();
     answer.put("apiVersion", review.apiVersion());
     answer.put("kind", AdmissionReview.KIND);
     answer.set("response", Json.toTree(response));
@@ -148,7 +149,7 @@ final class Reviews {
     }
     JsonNode doc;
     try {
-      doc = Json.mapper().readTree(body);
+      doc = Json.reader().readTree(body);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw HttpError.badRequest(
@@ -186,7 +187,7 @@ final class Reviews {
 
   private static <T> T convert(JsonNode doc, Class<T> type) {
     try {
-      return Json.mapper().treeToValue(doc, type);
+      return Json.reader().treeToValue(doc, type);
     } catch (JsonMappingException e) {
       throw HttpError.badRequest(
           "not a valid "

@@ -1,5 +1,6 @@
 package dev.k8swasm.serve;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -617,7 +618,7 @@ public final class WebhookServer implements AutoCloseable {
     if (sent[0]) {
       return;
     }
-    ObjectNode status = Json.mapper().createObjectNode();
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
     status.putObject("metadata");

@@ -230,7 +230,7 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
       }
       JsonNode next;
       try {
-        next = JsonPatches.apply(Json.mapper().readTree(patch), current);
+        next = JsonPatches.apply(Json.reader().readTree(patch), current);
       } catch (java.io.IOException | IllegalArgumentException e) {
         // As in kube-apiserver, a patch that cannot be applied is an internal error whatever the
         // failure policy: skipping it would silently admit an object the module meant to change.

@@ -159,7 +159,7 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     }
     JsonNode parsed;
     try {
-      parsed = Json.mapper().readTree(patch);
+      parsed = Json.reader().readTree(patch);
     } catch (java.io.IOException e) {
       throw badPatch("patch is not valid JSON: " + e.getMessage());
     }

@@ -135,7 +135,7 @@ public final class KubewardenPolicy implements PolicyModule {
     }
     JsonNode review;
     try {
-      review = Json.mapper().readTree(request);
+      review = Json.reader().readTree(request);
     } catch (IOException e) {
       throw new ModuleException(
           name, FailureReason.BAD_REQUEST, "the request is not JSON: " + e.getMessage(), e);
@@ -261,7 +261,7 @@ public final class KubewardenPolicy implements PolicyModule {
     checkOpen();
     byte[] answer = transport.call(Transport.PROTOCOL_VERSION, new byte[0]);
     try {
-      JsonNode node = Json.mapper().readTree(answer);
+      JsonNode node = Json.reader().readTree(answer);
       if (node != null && node.isTextual()) {
         return node.asText();
       }

@@ -62,7 +62,7 @@ class NodeReferenceTest {
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
     assertThat(p.exitValue()).as("node exit code").isZero();
-    return Json.mapper().readTree(out);
+    return Json.reader().readTree(out);
   }
 
   @Test

@@ -88,7 +88,7 @@ public record PolicyMetadata(
   public static PolicyMetadata parse(byte[] json) {
     JsonNode root;
     try {
-      root = Json.mapper().readTree(json);
+      root = Json.reader().readTree(json);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the " + SECTION + " custom section is not valid JSON: " + e.getMessage(), e);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.k8swasm.admission.AdmissionReview;
-import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.KubernetesContext;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleType;
@@ -173,13 +173,13 @@ class HostCapabilityStubsTest {
     var oci = handlers.oci().orElseThrow();
     assertThat(oci.manifestDigest("ghcr.io/x:1")).isEqualTo("sha256:abc");
     assertThat(oci.manifest("ghcr.io/x:1").path("schemaVersion").asInt()).isEqualTo(2);
-    assertThat(oci.verify(2, Json.mapper().createObjectNode()).path("is_trusted").asBoolean())
+    assertThat(oci.verify(2, JsonNodeFactory.instance.objectNode()).path("is_trusted").asBoolean())
         .isTrue();
     assertThat(
             handlers
                 .crypto()
                 .orElseThrow()
-                .isCertificateTrusted(Json.mapper().createObjectNode())
+                .isCertificateTrusted(JsonNodeFactory.instance.objectNode())
                 .path("trusted")
                 .asBoolean())
         .isTrue();
