@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -110,9 +109,10 @@ public final class FakeRuntime implements ModuleRuntime {
     if (m.isMissingNode()) {
       return ModuleMetadata.NONE;
     }
-    return new ModuleMetadata(
-        Optional.ofNullable(m.get("rules")),
-        m.has("mutating") ? Optional.of(m.get("mutating").asBoolean()) : Optional.empty(),
-        Optional.of(m));
+    ModuleMetadata.Builder b = ModuleMetadata.builder().rules(m.get("rules")).raw(m);
+    if (m.has("mutating")) {
+      b.mutating(m.get("mutating").asBoolean());
+    }
+    return b.build();
   }
 }

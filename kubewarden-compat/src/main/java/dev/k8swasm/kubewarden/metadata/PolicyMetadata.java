@@ -183,7 +183,11 @@ public record PolicyMetadata(
 
   /** The defaults this metadata gives a module: its rules and {@code mutating}. */
   public ModuleMetadata toModuleMetadata() {
-    return new ModuleMetadata(rules, Optional.of(mutating), Optional.of(raw.deepCopy()));
+    return ModuleMetadata.builder()
+        .rules(rules.orElse(null))
+        .mutating(mutating)
+        .raw(raw.deepCopy())
+        .build();
   }
 
   private static Optional<String> optionalText(JsonNode root, String field, String where) {
