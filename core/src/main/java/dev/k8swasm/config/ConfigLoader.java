@@ -76,7 +76,7 @@ public final class ConfigLoader {
   public static PolicyConfig load(Path file) {
     JsonNode root = readDocument(file);
     PolicyConfig config = parse(root, file.toAbsolutePath().getParent(), file.toString());
-    return new PolicyConfig(config.modules(), config.implicitAudiences(), Optional.of(file));
+    return PolicyConfig.of(config.modules(), config.implicitAudiences(), file);
   }
 
   /**
@@ -130,7 +130,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new PolicyConfig(modules, implicitAudiences, Optional.empty());
+    return PolicyConfig.of(modules, implicitAudiences, null);
   }
 
   /**
@@ -276,24 +276,23 @@ public final class ConfigLoader {
     if (problems.size() > before) {
       return null;
     }
-    return new ModuleConfig(
-        name,
-        module,
-        settings,
-        debug,
-        mutating,
-        type,
-        rules,
-        failurePolicy,
-        authorizationFailurePolicy,
-        built,
-        engine[0],
-        Optional.ofNullable(strategy[0]),
-        namespaceSelector,
-        objectSelector,
-        reinvocation,
-        options,
-        where);
+    return ModuleConfig.builder(name, module)
+        .settings(settings.orElse(null))
+        .debug(debug)
+        .mutating(mutating.orElse(null))
+        .type(type)
+        .rules(rules.orElse(null))
+        .failurePolicy(failurePolicy.orElse(null))
+        .authorizationFailurePolicy(authorizationFailurePolicy.orElse(null))
+        .limits(built)
+        .engine(engine[0])
+        .strategy(strategy[0])
+        .namespaceSelector(namespaceSelector.orElse(null))
+        .objectSelector(objectSelector.orElse(null))
+        .reinvocationPolicy(reinvocation.orElse(null))
+        .options(options)
+        .source(where)
+        .build();
   }
 
   /** A duration above zero, e.g. {@code 2s}; the message of a bad one shows the accepted forms. */
