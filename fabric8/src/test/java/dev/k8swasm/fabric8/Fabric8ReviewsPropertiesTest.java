@@ -251,7 +251,11 @@ class Fabric8ReviewsPropertiesTest {
   }
 
   private static Object javaValue(JsonNode value) {
-    return Json.convert(Json.tree(value), Object.class);
+    try {
+      return Json.reader().forType(Object.class).readValue(value);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The fabric8 additionalProperties map at an admission host, or null where there is none. */
