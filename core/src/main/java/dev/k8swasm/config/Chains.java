@@ -5,6 +5,7 @@ import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ModuleAdmissionController;
+import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.ModuleAuthenticator;
@@ -88,14 +89,14 @@ public final class Chains {
         (m, c, problems) -> {
           AuthorizationFailurePolicy policy =
               c.authorizationFailurePolicy().orElse(AuthorizationFailurePolicy.NO_OPINION);
-          c.failurePolicy()
-              .ifPresent(
-                  admissionOnly ->
-                      problems.add(
-                          c.source()
-                              + ": field 'failurePolicy': unknown authorization failurePolicy '"
-                              + wireName(admissionOnly)
-                              + "': use NoOpinion or Deny"));
+          String written =
+              c.failurePolicy()
+                  .map(Chains::wireName)
+                  .orElse(c.invalidFields().get("failurePolicy"));
+          if (written != null) {
+            // an admission value, or none at all: the parser says what authorization accepts
+            invalid(c, "failurePolicy", () -> AuthorizationFailurePolicy.parse(written), problems);
+          }
           return ModuleAuthorizer.builder(m)
               .failurePolicy(policy)
               .listener(options.listener())
@@ -164,15 +165,19 @@ public final class Chains {
                     .build())
             .rules(rules);
     c.failurePolicy().ifPresent(b::failurePolicy);
-    c.authorizationFailurePolicy()
-        .ifPresent(
-            authorizationOnly ->
-                problems.add(
-                    c.source()
-                        + ": field 'failurePolicy': unknown failurePolicy '"
-                        + wireName(authorizationOnly)
-                        + "': use Fail or Ignore"));
+    String written =
+        c.authorizationFailurePolicy()
+            .map(Chains::wireName)
+            .orElse(c.invalidFields().get("failurePolicy"));
+    if (written != null) {
+      // an authorization value, or none at all: the parser says what admission accepts
+      invalid(c, "failurePolicy", () -> FailurePolicy.parse(written), problems);
+    }
     c.reinvocationPolicy().ifPresent(b::reinvocationPolicy);
+    String reinvocation = c.invalidFields().get("reinvocationPolicy");
+    if (reinvocation != null) {
+      invalid(c, "reinvocationPolicy", () -> ReinvocationPolicy.parse(reinvocation), problems);
+    }
     c.namespaceSelector().ifPresent(b::namespaceSelector);
     c.objectSelector().ifPresent(b::objectSelector);
     return b.build();
@@ -253,5 +258,14 @@ public final class Chains {
       case NO_OPINION -> "NoOpinion";
       case DENY -> "Deny";
     };
+  }
+
+  /** Adds the message of {@code parse}, which rejects a value of {@code field}, to the problems. */
+  private static void invalid(ModuleConfig c, String field, Runnable parse, List<String> problems) {
+    try {
+      parse.run();
+    } catch (IllegalArgumentException e) {
+      problems.add(c.source() + ": field '" + field + "': " + e.getMessage());
+    }
   }
 }

@@ -228,8 +228,9 @@ public final class ConfigLoader {
     boolean debug = bool(node, "debug", where, problems).orElse(false);
     Optional<Boolean> mutating = bool(node, "mutating", where, problems);
     Optional<List<RuleWithOperations>> rules = rules(node.get("rules"), where, problems);
-    // failurePolicy is parsed here, once, into the vocabulary it belongs to; the chain that uses
-    // the entry reports a value of the other kind's vocabulary
+    // failurePolicy is parsed here, once, into the vocabulary it belongs to. A value of neither
+    // is kept as written, for the chain that uses the entry to report (with its module's problems)
+    Map<String, String> invalid = new java.util.LinkedHashMap<>();
     Optional<FailurePolicy> failurePolicy = Optional.empty();
     Optional<AuthorizationFailurePolicy> authorizationFailurePolicy = Optional.empty();
     String failureText = text(node, "failurePolicy", where, problems);
@@ -237,11 +238,7 @@ public final class ConfigLoader {
       failurePolicy = parsed(() -> FailurePolicy.parse(failureText));
       authorizationFailurePolicy = parsed(() -> AuthorizationFailurePolicy.parse(failureText));
       if (failurePolicy.isEmpty() && authorizationFailurePolicy.isEmpty()) {
-        problems.add(
-            where
-                + ": field 'failurePolicy': unknown failurePolicy '"
-                + failureText
-                + "': use Fail or Ignore (admission), NoOpinion or Deny (authorization)");
+        invalid.put("failurePolicy", failureText);
       }
     }
     Limits.Builder limits = Limits.builder();
@@ -261,10 +258,9 @@ public final class ConfigLoader {
     Optional<ReinvocationPolicy> reinvocation = Optional.empty();
     String reinvocationText = text(node, "reinvocationPolicy", where, problems);
     if (reinvocationText != null) {
-      try {
-        reinvocation = Optional.of(ReinvocationPolicy.parse(reinvocationText));
-      } catch (IllegalArgumentException e) {
-        problems.add(where + ": field 'reinvocationPolicy': " + e.getMessage());
+      reinvocation = parsed(() -> ReinvocationPolicy.parse(reinvocationText));
+      if (reinvocation.isEmpty()) {
+        invalid.put("reinvocationPolicy", reinvocationText);
       }
     }
     Limits built = null;
@@ -291,6 +287,7 @@ public final class ConfigLoader {
         .objectSelector(objectSelector.orElse(null))
         .reinvocationPolicy(reinvocation.orElse(null))
         .options(options)
+        .invalidFields(invalid)
         .source(where)
         .build();
   }

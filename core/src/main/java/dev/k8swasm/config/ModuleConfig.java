@@ -37,6 +37,7 @@ public final class ModuleConfig {
   private final LabelSelector objectSelector;
   private final ReinvocationPolicy reinvocationPolicy;
   private final Map<String, JsonNode> options;
+  private final Map<String, String> invalidFields;
   private final String source;
 
   private ModuleConfig(Builder b) {
@@ -56,6 +57,7 @@ public final class ModuleConfig {
     this.objectSelector = b.objectSelector;
     this.reinvocationPolicy = b.reinvocationPolicy;
     this.options = b.options;
+    this.invalidFields = b.invalidFields;
     this.source = b.source;
   }
 
@@ -150,6 +152,15 @@ public final class ModuleConfig {
     return options;
   }
 
+  /**
+   * Fields whose value the loader could not parse, as written ({@code failurePolicy}, {@code
+   * reinvocationPolicy}): the chain that uses the entry reports them with its module's problems, in
+   * the words of its kind.
+   */
+  public Map<String, String> invalidFields() {
+    return invalidFields;
+  }
+
   /** Where the entry was read, for messages: {@code file: modules[i] (name)}. */
   public String source() {
     return source;
@@ -178,6 +189,7 @@ public final class ModuleConfig {
     private LabelSelector objectSelector;
     private ReinvocationPolicy reinvocationPolicy;
     private Map<String, JsonNode> options = Map.of();
+    private Map<String, String> invalidFields = Map.of();
     private String source;
 
     private Builder(String name, Path module) {
@@ -259,6 +271,12 @@ public final class ModuleConfig {
 
     public Builder source(String source) {
       this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Fields whose value could not be parsed, as written (see {@link #invalidFields()}). */
+    public Builder invalidFields(Map<String, String> invalidFields) {
+      this.invalidFields = Map.copyOf(invalidFields);
       return this;
     }
 

@@ -89,24 +89,26 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unknownPoliciesAreProblemsOfTheFile() throws IOException {
-    Path file =
-        write(
-            "bad-policies.yaml",
-            """
-            modules:
-            - {name: a, module: a.wasm, failurePolicy: Sometimes}
-            - {name: b, module: b.wasm, reinvocationPolicy: Always}
-            """);
+  void unknownPoliciesAreKeptAsWrittenForTheChainToReport() throws IOException {
+    PolicyConfig config =
+        ConfigLoader.load(
+            write(
+                "bad-policies.yaml",
+                """
+                modules:
+                - {name: a, module: a.wasm, failurePolicy: Sometimes}
+                - {name: b, module: b.wasm, reinvocationPolicy: Always}
+                - {name: c, module: c.wasm, failurePolicy: Ignore}
+                """));
 
-    assertThat(problems(file).problems())
-        .containsExactly(
-            file
-                + ": modules[0] (a): field 'failurePolicy': unknown failurePolicy 'Sometimes': use"
-                + " Fail or Ignore (admission), NoOpinion or Deny (authorization)",
-            file
-                + ": modules[1] (b): field 'reinvocationPolicy': unknown reinvocationPolicy"
-                + " 'Always': use Never or IfNeeded");
+    assertThat(config.modules().get(0).invalidFields())
+        .containsExactly(Map.entry("failurePolicy", "Sometimes"));
+    assertThat(config.modules().get(0).failurePolicy()).isEmpty();
+    assertThat(config.modules().get(0).authorizationFailurePolicy()).isEmpty();
+    assertThat(config.modules().get(1).invalidFields())
+        .containsExactly(Map.entry("reinvocationPolicy", "Always"));
+    assertThat(config.modules().get(1).reinvocationPolicy()).isEmpty();
+    assertThat(config.modules().get(2).invalidFields()).isEmpty();
   }
 
   static ConfigException problems(Path file) {
