@@ -1,6 +1,7 @@
 package dev.k8swasm.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.authn.TokenReview;
@@ -34,7 +35,7 @@ public final class Inputs {
     AdmissionReview large = Json.convert(Fixtures.largeConfigMap(1 << 20), AdmissionReview.class);
     envelope(out.resolve("S7.json"), Json.write(large));
     JsonNode pod = Json.toTree(Scenario.admissionReview("kubewarden/pod-create.json"));
-    ObjectNode payload = Json.mapper().createObjectNode();
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
     payload.set("request", pod.get("request"));
     payload.putObject("settings");
     Files.write(out.resolve("S4.json"), Json.write(payload));

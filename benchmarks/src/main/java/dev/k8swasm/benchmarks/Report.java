@@ -2,6 +2,7 @@ package dev.k8swasm.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.json.Json;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public final class Report {
   private JsonNode readOptional(String option) throws IOException {
     String file = options.get(option);
     if (file == null || !Files.isRegularFile(Path.of(file)) || Files.size(Path.of(file)) == 0) {
-      return Json.mapper().createObjectNode();
+      return JsonNodeFactory.instance.objectNode();
     }
     return Json.readTree(Files.readAllBytes(Path.of(file)));
   }
@@ -81,7 +82,7 @@ public final class Report {
         }
       }
     }
-    ObjectNode out = Json.mapper().createObjectNode();
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("generated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     out.put("mode", options.getOrDefault("mode", "quick"));
     ObjectNode machine = out.putObject("machine");
@@ -89,7 +90,7 @@ public final class Report {
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     machine.put("arch", System.getProperty("os.arch"));
     machine.put("load_average", options.getOrDefault("load", "unknown"));
-    out.set("jvm", jvm == null ? Json.mapper().createObjectNode() : jvm);
+    out.set("jvm", jvm == null ? JsonNodeFactory.instance.objectNode() : jvm);
     ObjectNode refs = out.putObject("references");
     refs.put("node", v8.path("node").asText("not run"));
     refs.put("v8", v8.path("v8").asText(""));
@@ -119,7 +120,7 @@ public final class Report {
     Files.createDirectories(dir);
     Files.write(
         dir.resolve("latest.json"),
-        Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        Json.writer().withDefaultPrettyPrinter().writeValueAsBytes(out));
     Files.writeString(dir.resolve("latest.md"), markdown(out), StandardCharsets.UTF_8);
     System.out.println("wrote " + dir.resolve("latest.md") + " and " + dir.resolve("latest.json"));
   }
@@ -137,7 +138,7 @@ public final class Report {
   private void add(JsonNode result) {
     String benchmark = result.path("benchmark").asText();
     if (jvm == null) {
-      ObjectNode j = Json.mapper().createObjectNode();
+      ObjectNode j = JsonNodeFactory.instance.objectNode();
       j.put("version", result.path("jdkVersion").asText());
       j.put("vm", result.path("vmName").asText() + " " + result.path("vmVersion").asText());
       j.set("args", result.path("jvmArgs"));
@@ -167,7 +168,7 @@ public final class Report {
           rows.computeIfAbsent(
               key,
               k -> {
-                ObjectNode r = Json.mapper().createObjectNode();
+                ObjectNode r = JsonNodeFactory.instance.objectNode();
                 r.put("scenario", params.path("scenario").asText());
                 r.put("strategy", params.path("strategy").asText().toLowerCase(Locale.ROOT));
                 r.put("engine", params.path("engine").asText().toLowerCase(Locale.ROOT));
@@ -195,7 +196,7 @@ public final class Report {
             round(row.get("ops_per_s_2_threads").asDouble() / row.get("ops_per_s").asDouble()));
       }
     } else if (benchmark.equals(COLD)) {
-      ObjectNode c = Json.mapper().createObjectNode();
+      ObjectNode c = JsonNodeFactory.instance.objectNode();
       c.put("module", params.path("module").asText());
       c.put("cache", params.path("cache").asText());
       c.put("mean_ms", round(primary.path("score").asDouble()));
@@ -227,7 +228,7 @@ public final class Report {
   }
 
   private ArrayNode targets(JsonNode v8) {
-    ArrayNode targets = Json.mapper().createArrayNode();
+    ArrayNode targets = JsonNodeFactory.instance.arrayNode();
     ObjectNode s1 = rows.get("S1/SNAPSHOT/COMPILER");
     ObjectNode s4 = rows.get("S4/SNAPSHOT/COMPILER");
     target(targets, "S1 snapshot p50 (us)", s1, "p50_us", 15, true);

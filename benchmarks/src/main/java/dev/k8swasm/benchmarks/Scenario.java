@@ -2,6 +2,7 @@ package dev.k8swasm.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionReview;
@@ -16,6 +17,7 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,7 +80,7 @@ public enum Scenario {
   S5 {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
-      ObjectNode root = Json.mapper().createObjectNode();
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
       ArrayNode modules = root.putArray("modules");
       List<String> resources =
           List.of(
@@ -122,7 +124,7 @@ public enum Scenario {
       ModuleSpec spec =
           ModuleSpec.builder("no-default-namespace-rego")
               .path(module("rego/kubewarden/no-default-namespace-rego.wasm"))
-              .type(ModuleSpec.TYPE_KUBEWARDEN)
+              .type(ModuleType.KUBEWARDEN)
               .engine(engine)
               .strategy(strategy)
               .build();
@@ -179,7 +181,7 @@ public enum Scenario {
 
   static Call kubewarden(String name, Engine engine, InstanceStrategy strategy) {
     try {
-      ModuleRuntimes.forType(ModuleSpec.TYPE_KUBEWARDEN);
+      ModuleRuntimes.forType(ModuleType.KUBEWARDEN);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(
           "Kubewarden scenarios skipped: the Kubewarden runtime is not available ("
@@ -190,7 +192,7 @@ public enum Scenario {
     ModuleSpec spec =
         ModuleSpec.builder(name)
             .path(module("kubewarden/" + name + ".wasm"))
-            .type(ModuleSpec.TYPE_KUBEWARDEN)
+            .type(ModuleType.KUBEWARDEN)
             .engine(engine)
             .strategy(strategy)
             .build();

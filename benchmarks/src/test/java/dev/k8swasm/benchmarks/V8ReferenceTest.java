@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
@@ -165,12 +166,12 @@ class V8ReferenceTest {
         Scenario.valueOf(scenario).open(Engine.COMPILER, InstanceStrategy.FRESH)) {
       ours = Json.toTree(call.run()).path("response");
     }
-    ObjectNode expected = Json.mapper().createObjectNode();
+    ObjectNode expected = JsonNodeFactory.instance.objectNode();
     expected.put("allowed", answer.path("accepted").asBoolean());
     expected.put("message", answer.path("message").asText(""));
     expected.put("patched", answer.has("mutated_object"));
     expected.set("warnings", answer.path("warnings"));
-    ObjectNode actual = Json.mapper().createObjectNode();
+    ObjectNode actual = JsonNodeFactory.instance.objectNode();
     actual.put("allowed", ours.path("allowed").asBoolean());
     actual.put("message", ours.path("status").path("message").asText(""));
     actual.put("patched", ours.has("patch"));
