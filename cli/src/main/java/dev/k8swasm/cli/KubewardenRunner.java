@@ -8,19 +8,17 @@ import dev.k8swasm.kubewarden.PolicyDetection;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code k8s-wasm run} for one Kubewarden policy, as {@code kwctl run} does it: the policy
- * validates the request's inner AdmissionRequest and the AdmissionResponse is printed as one line
- * of JSON; a failure of the policy is part of the answer ({@code allowed: false}, code 500,
- * "internal server error: ..."). A policy that returns a patch while it is neither declared
- * mutating in its metadata nor run with {@code --mutating} is rejected as policy-server does.
+ * validates the request's inner AdmissionRequest; a failure of the policy is part of the answer
+ * ({@code allowed: false}, code 500, "internal server error: ..."). A policy that returns a patch
+ * while it is neither declared mutating in its metadata nor run with {@code --mutating} is rejected
+ * as policy-server does.
  */
 final class KubewardenRunner {
   private KubewardenRunner() {}
@@ -42,12 +40,13 @@ final class KubewardenRunner {
   }
 
   /**
-   * Evaluates {@code request} with the policy of {@code spec} and prints the response.
+   * Evaluates {@code request} with the policy of {@code spec}.
    *
-   * @return the failure of the policy, if it failed
+   * @return the answer, shaped like every other module's ({@link Decider.Outcome#document}): the
+   *     AdmissionResponse for a bare AdmissionRequest (what kwctl prints), else the AdmissionReview
+   *     with the response; and the failure of the policy, if it failed
    */
-  static Optional<String> run(
-      ModuleSpec spec, ReviewRequest.Admission request, boolean mutating, PrintWriter out) {
+  static Decider.Outcome run(ModuleSpec spec, ReviewRequest.Admission request, boolean mutating) {
     List<ModuleException> failures = new ArrayList<>();
     AdmissionResponse response;
     try (KubewardenPolicy policy = KubewardenPolicy.load(spec)) {
@@ -55,8 +54,10 @@ final class KubewardenRunner {
           policy.validate(
               request.review().request(), mutating || policy.declaredMutating(), failures::add);
     }
-    out.println(Json.writeString(response));
-    out.flush();
-    return failures.stream().findFirst().map(ModuleException::getMessage);
+    return new Decider.Outcome(
+        request.bare()
+            ? Json.toTree(response)
+            : Json.toTree(request.review().withResponse(response).withRequest(null)),
+        failures.stream().findFirst().map(ModuleException::getMessage));
   }
 }

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +31,17 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Evaluates one request with a module (MODULE) or with the chain configured in a file"
-          + " (--config), and prints the answer as JSON.",
+          + " (--config), and prints the answer (JSON, YAML or a summary: --output).",
       "",
       "The kind of request is detected: a TokenReview is authenticated (the module exports"
           + " 'authn'), a SubjectAccessReview authorized ('authz'), an AdmissionReview or a bare"
           + " AdmissionRequest admitted ('validate'; the answer carries a base64 JSONPatch).",
       "",
-      "Kubewarden policies (type detected from their metadata or exports, or --type kubewarden)"
-          + " run as 'kwctl run' runs them: the AdmissionResponse is printed on one line.",
+      "The answer has the shape of the request, whatever the module type: a TokenReview,"
+          + " SubjectAccessReview or AdmissionReview with its status or response filled in, or"
+          + " for a bare AdmissionRequest just the AdmissionResponse (what 'kwctl run' prints)."
+          + " Kubewarden policies (type detected from their metadata or exports, or --type"
+          + " kubewarden) run as 'kwctl run' runs them.",
       ""
     },
     footerHeading = "%nExit codes:%n",
@@ -93,6 +95,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin RequestOption request;
 
+  @Mixin OutputOption output;
+
   @Mixin ModuleOptions moduleOptions;
 
   @Mixin ExecutionOptions execution;
@@ -135,14 +139,8 @@ public final class RunCommand implements Callable<Integer> {
     if (module != null
         && review instanceof ReviewRequest.Admission admission
         && moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
-      Optional<String> failure =
-          KubewardenRunner.run(
-              moduleSpec(), admission, moduleOptions.mutating(), spec.commandLine().getOut());
-      if (failOnError && failure.isPresent()) {
-        return errors.report(
-            "module evaluation failed: " + failure.get() + " (--fail-on-error)", null, true);
-      }
-      return 0;
+      return print(
+          review, KubewardenRunner.run(moduleSpec(), admission, moduleOptions.mutating()), errors);
     }
     try (Decider decider =
         module != null
@@ -154,17 +152,29 @@ public final class RunCommand implements Callable<Integer> {
           "evaluated in {} us{}",
           (System.nanoTime() - start) / 1000,
           outcome.failure().map(f -> "; module failure: " + errors.redact(f)).orElse(""));
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(JsonOutput.pretty(outcome.document()));
-      out.flush();
-      if (failOnError && outcome.failure().isPresent()) {
-        return errors.report(
-            "module evaluation failed: " + outcome.failure().get() + " (--fail-on-error)",
-            null,
-            true);
-      }
-      return 0;
+      return print(review, outcome, errors);
     }
+  }
+
+  /**
+   * Prints the answer in the chosen format, and a summary on stderr when a person is watching (a
+   * terminal) and the answer itself is not already the summary.
+   */
+  private int print(ReviewRequest review, Decider.Outcome outcome, Errors errors) {
+    PrintWriter out = spec.commandLine().getOut();
+    output.print(out, outcome.document(), () -> Summary.of(review.kind(), outcome.document()));
+    if (output.format() != OutputFormat.PRETTY && System.console() != null) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(Summary.of(review.kind(), outcome.document()));
+      err.flush();
+    }
+    if (failOnError && outcome.failure().isPresent()) {
+      return errors.report(
+          "module evaluation failed: " + outcome.failure().get() + " (--fail-on-error)",
+          null,
+          true);
+    }
+    return 0;
   }
 
   /** Config mode: the command line's engine and limits override the configured ones. */

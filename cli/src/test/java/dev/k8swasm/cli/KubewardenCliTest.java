@@ -28,11 +28,20 @@ class KubewardenCliTest {
     return Cli.examples().resolve("requests/kubewarden").resolve(name).toString();
   }
 
+  /**
+   * The AdmissionResponse of the answer, on one line as kwctl prints it: the answer itself for a
+   * bare AdmissionRequest, else the response of the AdmissionReview (the answer has the shape of
+   * the request, as for every module type).
+   */
   static String kwctl(Cli.Result r) {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).as(r.toString()).endsWith("\n");
-    assertThat(r.out().strip()).as("one line").doesNotContain("\n");
-    return r.out().strip();
+    JsonNode answer = r.json();
+    if (answer.path("kind").asText().equals("AdmissionReview")) {
+      assertThat(answer.has("request")).as("the request is not echoed").isFalse();
+      answer = answer.path("response");
+    }
+    return Json.writeString(answer);
   }
 
   static final String OWNER_PATCH =
@@ -58,7 +67,7 @@ class KubewardenCliTest {
             "{\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800004\",\"allowed\":true,\"patch\":\""
                 + OWNER_PATCH
                 + "\",\"patchType\":\"JSONPatch\"}");
-    // a whole AdmissionReview: still the AdmissionResponse only, as kwctl prints it
+    // a whole AdmissionReview: answered with an AdmissionReview holding kwctl's AdmissionResponse
     assertThat(
             kwctl(
                 run(
