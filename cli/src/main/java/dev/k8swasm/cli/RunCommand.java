@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExit codes:%n",
     footer = {
-      "  0  The request was evaluated: allowed, denied, not authenticated or no opinion.",
+      "  0  The request was evaluated: allowed, denied, not authenticated or no",
+      "     opinion.",
       "     A module failure (trap, timeout, error, bad output) is part of the answer",
       "     too: an error in the status, or for admission allowed:false with code 500.",
       "  1  A failure, printed as one line 'error: ...': missing or invalid module,",
@@ -59,8 +60,9 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm run magic_authenticator.wasm -r tokenreview.json",
       "  k8s-wasm run policy.wasm --mutating --settings-json '{\"k\":\"v\"}' -r req.yaml",
       "  k8s-wasm run --config admission.yaml -r admissionreview.json",
-      "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability net/*"
-          + " --replay-host-capabilities-interactions session.yml",
+      "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability 'net/*' \\",
+      "      --replay-host-capabilities-interactions session.yml",
+      "  k8s-wasm run policy.wasm -r req.yaml --output pretty  # the decision in words",
       "  cat request.json | k8s-wasm run policy.wasm -r -"
     })
 public final class RunCommand implements Callable<Integer> {
