@@ -35,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PushCommand.class,
       PoliciesCommand.class,
       RmCommand.class,
+      ScaffoldCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
@@ -63,7 +64,9 @@ public final class K8sWasm implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     CommandLine cmd =
-        new CommandLine(new K8sWasm()).setParameterExceptionHandler(K8sWasm::usageError);
+        new CommandLine(new K8sWasm())
+            .setParameterExceptionHandler(K8sWasm::usageError)
+            .setCaseInsensitiveEnumValuesAllowed(true);
     verbatimFooters(cmd);
     return cmd;
   }

@@ -20,21 +20,25 @@ class HelpIT {
     return K8sWasm.commandLine().getSubcommands().keySet().stream().filter(c -> !c.equals("help"));
   }
 
+  static Stream<String> commandsAndSubcommands() {
+    return Stream.concat(commands(), Stream.of("scaffold admission-request"));
+  }
+
   @ParameterizedTest
-  @MethodSource("commands")
+  @MethodSource("commandsAndSubcommands")
   void footersAreNeverRewrappedAndExamplesStayWhole(String command) throws Exception {
-    K8sWasmIT.Proc p = K8sWasmIT.exec(null, command, "--help");
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    K8sWasmIT.Proc p = K8sWasmIT.exec(null, args.toArray(String[]::new));
 
     assertThat(p.exitCode()).as(p.toString()).isZero();
     List<String> lines = p.out().lines().toList();
     assertThat(lines).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
-    String[] footer =
-        K8sWasm.commandLine()
-            .getSubcommands()
-            .get(command)
-            .getCommandSpec()
-            .usageMessage()
-            .footer();
+    picocli.CommandLine cmd = K8sWasm.commandLine();
+    for (String name : command.split(" ")) {
+      cmd = cmd.getSubcommands().get(name);
+    }
+    String[] footer = cmd.getCommandSpec().usageMessage().footer();
     for (String line : footer) {
       assertThat(lines).as(p.out()).contains(line);
     }
