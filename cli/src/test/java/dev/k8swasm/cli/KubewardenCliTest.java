@@ -298,8 +298,28 @@ class KubewardenCliTest {
         .contains(
             "wapc.__host_call                  func (i32, i32, i32, i32, i32, i32, i32, i32) -> i32")
         .contains("Memory:    2 pages initial (128 KiB), no maximum, defined, exported")
-        .contains("Kubewarden metadata (io.kubewarden.metadata):")
-        .contains("\"io.kubewarden.policy.title\": \"k8s-wasm test policy\"");
+        .contains(
+            "Kubewarden metadata:\n"
+                + "  title                    k8s-wasm test policy\n"
+                + "  description              Exercises the Kubewarden ABI\n"
+                + "  author                   k8s-wasm\n"
+                + "  license                  Apache-2.0\n"
+                + "  mutating                 true\n"
+                + "  background audit         true\n"
+                + "  context aware resources  v1/Namespace\n"
+                + "  execution mode           kubewarden-wapc\n"
+                + "  protocol version         v1\n"
+                + "  policy type              kubernetes\n"
+                + "Annotations:\n"
+                + "  io.kubewarden.policy.title        k8s-wasm test policy\n")
+        .contains("  io.kubewarden.policy.version      0.1.0\n")
+        .contains(
+            "Rules:\n" + "  - apiGroups:\n" + "    - \"\"\n" + "    apiVersions:\n" + "    - v1\n");
+    Cli.Result yaml = run("inspect", START, "-o", "yaml");
+    assertThat(yaml.exitCode()).as(yaml.toString()).isZero();
+    assertThat(Json.readTree(yaml.out().getBytes()))
+        .isEqualTo(Json.readTree(run("inspect", START, "-o", "json").out().getBytes()));
+    assertThat(yaml.out()).contains("\nmetadata:\n  protocolVersion: v1\n");
     JsonNode json = Json.readTree(run("inspect", WASI, "-o", "json").out().getBytes());
     assertThat(json.path("type").asText()).isEqualTo("kubewarden");
     assertThat(json.path("executionMode").asText()).isEqualTo("wasi");
