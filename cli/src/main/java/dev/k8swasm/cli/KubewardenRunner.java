@@ -1,6 +1,7 @@
 package dev.k8swasm.cli;
 
 import com.dylibso.chicory.wasm.Parser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.KubewardenPolicy;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code k8s-wasm run} for one Kubewarden policy, as {@code kwctl run} does it: the policy
@@ -59,5 +61,22 @@ final class KubewardenRunner {
             ? Json.toTree(response)
             : Json.toTree(request.review().withResponse(response).withRequest(null)),
         failures.stream().findFirst().map(ModuleException::getMessage));
+  }
+
+  /**
+   * Evaluates {@code document} with the raw policy of {@code spec}: kwctl's {@code {"request":
+   * ...}} wrapper is unwrapped, anything else is sent as it is.
+   *
+   * @return the AdmissionResponse, with no failure reported separately (a failure of the policy is
+   *     in the response, code 500)
+   */
+  static Decider.Outcome runRaw(ModuleSpec spec, JsonNode document) {
+    JsonNode request =
+        document.isObject() && document.size() == 1 && document.path("request").isObject()
+            ? document.get("request")
+            : document;
+    try (KubewardenPolicy policy = KubewardenPolicy.load(spec)) {
+      return new Decider.Outcome(Json.toTree(policy.validateRaw(request)), Optional.empty());
+    }
   }
 }

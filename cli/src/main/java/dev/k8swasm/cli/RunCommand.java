@@ -2,6 +2,7 @@ package dev.k8swasm.cli;
 
 import dev.k8swasm.admission.RuleMatcher;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ReviewKind;
 import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
 import java.io.PrintWriter;
@@ -63,7 +64,8 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability 'net/*' \\",
       "      --replay-host-capabilities-interactions session.yml",
       "  k8s-wasm run policy.wasm -r req.yaml --output pretty  # the decision in words",
-      "  cat request.json | k8s-wasm run policy.wasm -r -"
+      "  cat request.json | k8s-wasm run policy.wasm -r -",
+      "  k8s-wasm run raw-policy.wasm --raw -r raw-request.json"
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -130,6 +132,18 @@ public final class RunCommand implements Callable<Integer> {
       resolved = registry.resolve(moduleReference);
       module = resolved.path();
     }
+    if (kubewarden.raw) {
+      if (!moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+        throw new CliException(
+            "--raw runs Kubewarden raw policies, and "
+                + moduleReference
+                + " is not a Kubewarden policy (give --type kubewarden if it is one)");
+      }
+      return print(
+          ReviewKind.ADMISSION,
+          KubewardenRunner.runRaw(moduleSpec(), request.document(System.in)),
+          errors);
+    }
     ReviewRequest review = request.read();
     review.secret().ifPresent(errors::addSecret);
     warnIfExempt(review);
@@ -142,7 +156,9 @@ public final class RunCommand implements Callable<Integer> {
         && review instanceof ReviewRequest.Admission admission
         && moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
       return print(
-          review, KubewardenRunner.run(moduleSpec(), admission, moduleOptions.mutating()), errors);
+          review.kind(),
+          KubewardenRunner.run(moduleSpec(), admission, moduleOptions.mutating()),
+          errors);
     }
     try (Decider decider =
         module != null
@@ -154,7 +170,7 @@ public final class RunCommand implements Callable<Integer> {
           "evaluated in {} us{}",
           (System.nanoTime() - start) / 1000,
           outcome.failure().map(f -> "; module failure: " + errors.redact(f)).orElse(""));
-      return print(review, outcome, errors);
+      return print(review.kind(), outcome, errors);
     }
   }
 
@@ -162,12 +178,12 @@ public final class RunCommand implements Callable<Integer> {
    * Prints the answer in the chosen format, and a summary on stderr when a person is watching (a
    * terminal) and the answer itself is not already the summary.
    */
-  private int print(ReviewRequest review, Decider.Outcome outcome, Errors errors) {
+  private int print(ReviewKind kind, Decider.Outcome outcome, Errors errors) {
     PrintWriter out = spec.commandLine().getOut();
-    output.print(out, outcome.document(), () -> Summary.of(review.kind(), outcome.document()));
+    output.print(out, outcome.document(), () -> Summary.of(kind, outcome.document()));
     if (output.format() != OutputFormat.PRETTY && System.console() != null) {
       PrintWriter err = spec.commandLine().getErr();
-      err.println(Summary.of(review.kind(), outcome.document()));
+      err.println(Summary.of(kind, outcome.document()));
       err.flush();
     }
     if (failOnError && outcome.failure().isPresent()) {
@@ -223,6 +239,11 @@ public final class RunCommand implements Callable<Integer> {
                 + " only apply to a single MODULE; with --config they are set in the"
                 + " configuration file");
       }
+    }
+    if (kubewarden.raw && failOnError) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--fail-on-error does not apply to --raw: a failing raw policy answers with code 500");
     }
     moduleOptions.check(kubewarden);
   }

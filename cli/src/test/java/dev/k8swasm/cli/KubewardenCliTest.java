@@ -288,6 +288,53 @@ class KubewardenCliTest {
   }
 
   @Test
+  void rawPoliciesRunWithRawAsKwctlRunsThem(@TempDir Path dir) throws Exception {
+    // kwctl's raw request file: the document under "request"
+    Path wrapped =
+        Files.writeString(
+            dir.resolve("raw.json"),
+            "{\"request\": {\"uid\": \"raw-1\", \"object\": {\"metadata\": {\"labels\":"
+                + " {\"forbidden\": \"1\"}}}}}");
+
+    assertThat(
+            kwctl(
+                run(
+                    "run",
+                    START,
+                    "--raw",
+                    "-r",
+                    wrapped.toString(),
+                    "--settings-json",
+                    "{\"forbiddenLabels\":[\"forbidden\"]}")))
+        .isEqualTo(
+            "{\"uid\":\"raw-1\",\"allowed\":false,"
+                + "\"status\":{\"message\":\"label forbidden is forbidden\"}}");
+
+    // a bare document is sent as it is; a mutation is a patch against it
+    Path bare = Files.writeString(dir.resolve("bare.yaml"), "uid: raw-2\nobject: {metadata: {}}\n");
+    Cli.Result mutated =
+        run(
+            "run",
+            START,
+            "--raw",
+            "-r",
+            bare.toString(),
+            "--settings-json",
+            "{\"addLabels\":{\"owner\":\"x\"}}",
+            "-o",
+            "pretty");
+    assertThat(mutated.exitCode()).as(mutated.toString()).isZero();
+    assertThat(mutated.out())
+        .startsWith("Decision:  allowed\nPatch (JSONPatch, ")
+        .contains("  add /metadata = {\"labels\":{\"owner\":\"x\"}}\n");
+
+    // a failing raw policy answers with code 500: --fail-on-error has nothing to act on
+    Cli.Result usage = run("run", START, "--raw", "--fail-on-error", "-r", bare.toString());
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.err()).contains("--fail-on-error does not apply to --raw");
+  }
+
+  @Test
   void inspect() {
     Cli.Result text = run("inspect", START);
     assertThat(text.exitCode()).as(text.toString()).isZero();
