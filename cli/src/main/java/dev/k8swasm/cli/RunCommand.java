@@ -2,6 +2,7 @@ package dev.k8swasm.cli;
 
 import dev.k8swasm.admission.RuleMatcher;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.ReviewKind;
 import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
@@ -133,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
       module = resolved.path();
     }
     if (kubewarden.raw) {
-      if (!moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+      if (!moduleOptions.type(module, kubewarden).equals(ModuleType.KUBEWARDEN.name())) {
         throw new CliException(
             "--raw runs Kubewarden raw policies, and "
                 + moduleReference
@@ -154,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
         review instanceof ReviewRequest.Admission a && a.bare() ? " (bare AdmissionRequest)" : "");
     if (module != null
         && review instanceof ReviewRequest.Admission admission
-        && moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+        && moduleOptions.type(module, kubewarden).equals(ModuleType.KUBEWARDEN.name())) {
       return print(
           review.kind(),
           KubewardenRunner.run(moduleSpec(), admission, moduleOptions.mutating()),

@@ -169,7 +169,8 @@ class OutputFormatTest {
   @org.junit.jupiter.params.provider.ValueSource(
       strings = {"0", "1.5", "true", "null", "~", "yes", "0x1f", "1e3", "- a", "a: b", "", " x"})
   void yamlKeepsStringsThatLookLikeOtherThingsStrings(String text) {
-    JsonNode doc = Json.mapper().createObjectNode().put("v", text);
+    JsonNode doc =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("v", text);
 
     String yaml = OutputOption.yaml(doc);
 
