@@ -63,14 +63,6 @@ public final class KubewardenRunOptions {
           "Kubewarden: record every host capability exchange to FILE (kwctl's session format).")
   Path record;
 
-  @Option(
-      names = "--raw",
-      description =
-          "Kubewarden: run a raw policy (policyType raw, as kwctl run --raw). The request is any"
-              + " JSON or YAML document (kwctl's {\"request\": ...} wrapper is unwrapped); the"
-              + " answer is the response, a patch applying to the document.")
-  boolean raw;
-
   /** Used by picocli. */
   public KubewardenRunOptions() {}
 
@@ -92,9 +84,6 @@ public final class KubewardenRunOptions {
     if (record != null) {
       given.add("--record-host-capabilities-interactions");
     }
-    if (raw) {
-      given.add("--raw");
-    }
     return given;
   }
 
@@ -107,9 +96,6 @@ public final class KubewardenRunOptions {
   ModuleSpec.Builder apply(ModuleSpec.Builder spec) {
     if (executionMode != null) {
       spec.option("executionMode", TextNode.valueOf(executionMode.wireName()));
-    }
-    if (raw) {
-      spec.option("policyType", TextNode.valueOf("raw"));
     }
     List<String> patterns = new ArrayList<>(allowedHostCapabilities);
     if (allowContextAware) {

@@ -109,6 +109,14 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin KubewardenRunOptions kubewarden;
 
   @Option(
+      names = "--raw",
+      description =
+          "Kubewarden: run a raw policy (policyType raw, as kwctl run --raw). The request is any"
+              + " JSON or YAML document (kwctl's {\"request\": ...} wrapper is unwrapped); the"
+              + " answer is the response, a patch applying to the document.")
+  boolean raw;
+
+  @Option(
       names = "--fail-on-error",
       description =
           "Exit with 1 when a module fails during evaluation (trap, timeout, error, bad output),"
@@ -133,7 +141,7 @@ public final class RunCommand implements Callable<Integer> {
       resolved = registry.resolve(moduleReference);
       module = resolved.path();
     }
-    if (kubewarden.raw) {
+    if (raw) {
       if (!moduleOptions.type(module, kubewarden).equals(ModuleType.KUBEWARDEN.name())) {
         throw new CliException(
             "--raw runs Kubewarden raw policies, and "
@@ -218,7 +226,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    return moduleOptions.spec(resolved, kubewarden, execution, debug).build();
+    ModuleSpec.Builder b = moduleOptions.spec(resolved, kubewarden, execution, debug);
+    if (raw) {
+      b.option("policyType", com.fasterxml.jackson.databind.node.TextNode.valueOf("raw"));
+    }
+    return b.build();
   }
 
   private void checkUsage() {
@@ -241,7 +253,11 @@ public final class RunCommand implements Callable<Integer> {
                 + " configuration file");
       }
     }
-    if (kubewarden.raw && failOnError) {
+    if (raw && config != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--raw runs one MODULE; it does not apply to --config");
+    }
+    if (raw && failOnError) {
       throw new ParameterException(
           spec.commandLine(),
           "--fail-on-error does not apply to --raw: a failing raw policy answers with code 500");
