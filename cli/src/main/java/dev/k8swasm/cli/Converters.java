@@ -123,7 +123,7 @@ final class Converters {
         }
       }
       throw new TypeConversionException(
-          "unknown output format '" + value + "' (use json, yaml or pretty)");
+          "unknown output format '" + value + "' (use json, compact, yaml or pretty)");
     }
   }
 }

@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum OutputFormat {
   /** Indented JSON, as kubectl prints it: the default, and what scripts should parse. */
   JSON,
+  /** JSON on one line, as kwctl prints it (for scripts that grep {@code "allowed":true}). */
+  COMPACT,
   /** YAML. */
   YAML,
   /** A summary for people: the decision in words, the message, a decoded patch. */

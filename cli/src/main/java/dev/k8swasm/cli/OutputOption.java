@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.k8swasm.json.Json;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
@@ -17,9 +18,9 @@ public final class OutputOption {
       paramLabel = "FORMAT",
       converter = Converters.OutputFormatConverter.class,
       description =
-          "How to print the answer: json (the default: indented JSON for scripts), yaml, or"
-              + " pretty (a summary for people: the decision in words, the message, a decoded"
-              + " patch).")
+          "How to print the answer: json (the default: indented JSON), compact (JSON on one"
+              + " line, as kwctl prints it), yaml, or pretty (a summary for people: the decision"
+              + " in words, the message, a decoded patch).")
   OutputFormat format = OutputFormat.JSON;
 
   /** Used by picocli. */
@@ -37,6 +38,7 @@ public final class OutputOption {
   void print(PrintWriter out, JsonNode document, Supplier<String> pretty) {
     switch (format) {
       case JSON -> out.println(JsonOutput.pretty(document));
+      case COMPACT -> out.println(Json.writeString(document));
       case YAML -> out.print(yaml(document));
       case PRETTY -> out.println(pretty.get());
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code k8s-wasm run} and {@code inspect} with Kubewarden policies, compared with what {@code
- * kwctl run} prints: the AdmissionResponse on one line of JSON, exit 0 whether allowed or not.
+ * kwctl run} prints: the AdmissionResponse (inside an AdmissionReview when that was the request),
+ * exit 0 whether allowed or not.
  */
 class KubewardenCliTest {
   static final String START = module("kubewarden/policy_wapc_start.wasm");

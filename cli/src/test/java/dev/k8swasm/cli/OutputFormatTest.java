@@ -178,6 +178,25 @@ class OutputFormatTest {
   }
 
   @Test
+  void compactIsOneLineAsKwctlPrintsIt() {
+    Cli.Result r =
+        ok(
+            run(
+                "run",
+                module("kubewarden/policy_wapc_start.wasm"),
+                "-r",
+                example("requests/kubewarden/pod-create.json"),
+                "--settings-json",
+                "{}",
+                "-o",
+                "compact"));
+
+    assertThat(r.out()).endsWith("\n");
+    assertThat(r.out().strip()).doesNotContain("\n").contains("\"allowed\":true");
+    assertThat(r.json().path("kind").asText()).isEqualTo("AdmissionReview");
+  }
+
+  @Test
   void anUnknownFormatIsAUsageError() {
     Cli.Result r =
         run(
@@ -189,7 +208,7 @@ class OutputFormatTest {
             "xml");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown output format 'xml' (use json, yaml or pretty)");
+    assertThat(r.err()).contains("unknown output format 'xml' (use json, compact, yaml or pretty)");
   }
 
   static String[] concat(String[] a, String... b) {

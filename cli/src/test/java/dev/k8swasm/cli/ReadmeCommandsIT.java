@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * block prints (JSON compared as JSON, text exactly).
  *
  * <p>Commands that need a registry listening on 127.0.0.1:5000 with its {@code sources.yml} (the
- * "Policies from registries" walk-through) are not run here; RegistryIT runs the same
- * subcommands (push, run, inspect, policies) against a registry it starts, on a free port.
+ * "Policies from registries" walk-through) are not run here; RegistryIT runs the same subcommands
+ * (push, run, inspect, policies) against a registry it starts, on a free port.
  */
 class ReadmeCommandsIT {
   static final String JAR_COMMAND = "java -jar cli/target/k8s-wasm.jar";
