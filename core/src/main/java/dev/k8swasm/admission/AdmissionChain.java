@@ -247,9 +247,10 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
       if (!hook.mutating()) {
         return failed(
             hook,
-            "a validating controller may not return a patch; if it is meant to mutate, declare its"
-                + " hook mutating (mutating: true in the configuration, AdmissionHook.builder(..)"
-                + ".mutating(true) in code)");
+            "a validating controller may not return a patch; if it is meant to mutate, make it"
+                + " mutating (mutating: true in the configuration,"
+                + " ModuleAdmissionController.mutating(module) or an AdmissionController whose"
+                + " mutating() is true in code)");
       }
       if (current == null || current.isNull()) {
         return failed(hook, "it tried to mutate an object that does not exist");

@@ -426,8 +426,8 @@ class AdmissionChainTest {
     assertThat(response.allowed()).isFalse();
     assertThat(response.status().code()).isEqualTo(500);
     assertThat(response.status().message())
-        .contains("a validating controller may not return a patch")
-        .contains("AdmissionHook.builder(..).mutating(true)");
+        .contains("may not return a patch")
+        .contains("ModuleAdmissionController.mutating(module)");
   }
 
   @Test
