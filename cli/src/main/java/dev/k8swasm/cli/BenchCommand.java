@@ -45,7 +45,8 @@ import picocli.CommandLine.TypeConversionException;
     footerHeading = "%nExamples:%n",
     footer = {
       "  k8s-wasm bench magic_validator.wasm -r admissionreview.json",
-      "  k8s-wasm bench policy.wasm -r pod.json --threads 2 --duration 10s --strategy fresh"
+      "  k8s-wasm bench policy.wasm -r pod.json --threads 2 --duration 10s \\",
+      "      --strategy fresh"
     })
 public final class BenchCommand implements Callable<Integer> {
   /** The most latencies one thread records; later calls count for throughput only. */

@@ -112,4 +112,18 @@ final class Converters {
       }
     }
   }
+
+  /** {@code json}, {@code yaml} or {@code pretty}, in any case. */
+  static final class OutputFormatConverter implements ITypeConverter<OutputFormat> {
+    @Override
+    public OutputFormat convert(String value) {
+      for (OutputFormat f : OutputFormat.values()) {
+        if (f.toString().equalsIgnoreCase(value.trim())) {
+          return f;
+        }
+      }
+      throw new TypeConversionException(
+          "unknown output format '" + value + "' (use json, compact, yaml or pretty)");
+    }
+  }
 }

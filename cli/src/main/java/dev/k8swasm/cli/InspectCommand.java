@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,7 +64,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  k8s-wasm inspect policy.wasm",
-      "  k8s-wasm inspect policy.wasm -o json | jq .metadata"
+      "  k8s-wasm inspect policy.wasm -o json | jq .metadata",
+      "  k8s-wasm inspect policy.wasm -o yaml"
     })
 public final class InspectCommand implements Callable<Integer> {
 
@@ -82,7 +86,9 @@ public final class InspectCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
-      description = "text (default) or json.")
+      description =
+          "text (the default: a summary with the Kubewarden metadata and annotations as tables,"
+              + " as kwctl inspect shows them), json or yaml.")
   String output = "text";
 
   @Mixin DebugOption debug;
@@ -92,9 +98,9 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!output.equals("text") && !output.equals("json")) {
+    if (!output.equals("text") && !output.equals("json") && !output.equals("yaml")) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--output must be text or json, not '" + output + "'");
+          spec.commandLine(), "--output must be text, json or yaml, not '" + output + "'");
     }
     Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
     return errors.guard(this::inspect);
@@ -112,7 +118,11 @@ public final class InspectCommand implements Callable<Integer> {
     }
     ObjectNode report = report(wasm, bytes);
     PrintWriter out = spec.commandLine().getOut();
-    out.println(output.equals("json") ? JsonOutput.pretty(report) : text(report));
+    switch (output) {
+      case "json" -> out.println(JsonOutput.pretty(report));
+      case "yaml" -> out.print(OutputOption.yaml(report));
+      default -> out.println(text(report));
+    }
     out.flush();
     return 0;
   }
@@ -314,10 +324,7 @@ public final class InspectCommand implements Callable<Integer> {
                       .append('\n'));
     }
     if (r.has("metadata")) {
-      s.append("Kubewarden metadata (io.kubewarden.metadata):\n");
-      for (String line : JsonOutput.pretty(r.get("metadata")).split("\n")) {
-        s.append("  ").append(line).append('\n');
-      }
+      metadata(s, r.get("metadata"));
     }
     return s.toString().stripTrailing();
   }
@@ -349,6 +356,75 @@ public final class InspectCommand implements Callable<Integer> {
           .append(" ".repeat(width - name.length() + 2))
           .append(e.getValue())
           .append('\n');
+    }
+  }
+
+  /**
+   * The Kubewarden metadata as {@code kwctl inspect} shows it: details, annotations as a table, the
+   * rules as YAML, and the usage text.
+   */
+  private static void metadata(StringBuilder s, JsonNode m) {
+    JsonNode annotations = m.path("annotations");
+    List<String[]> details = new ArrayList<>();
+    for (String key : List.of("title", "description", "author", "url", "source", "license")) {
+      JsonNode v = annotations.path("io.kubewarden.policy." + key);
+      if (v.isTextual()) {
+        details.add(new String[] {key, v.asText()});
+      }
+    }
+    detail(details, "mutating", m.path("mutating"));
+    detail(details, "background audit", m.path("backgroundAudit"));
+    if (m.path("contextAwareResources").isArray() && !m.path("contextAwareResources").isEmpty()) {
+      List<String> resources = new ArrayList<>();
+      m.path("contextAwareResources")
+          .forEach(
+              c -> resources.add(c.path("apiVersion").asText() + "/" + c.path("kind").asText()));
+      details.add(new String[] {"context aware resources", String.join(", ", resources)});
+    }
+    detail(details, "execution mode", m.path("executionMode"));
+    detail(details, "protocol version", m.path("protocolVersion"));
+    detail(details, "policy type", m.path("policyType"));
+    detail(details, "minimum Kubewarden version", m.path("minimumKubewardenVersion"));
+    s.append("Kubewarden metadata:\n");
+    columns(s, details);
+    if (annotations.isObject() && !annotations.isEmpty()) {
+      s.append("Annotations:\n");
+      List<String[]> rows = new ArrayList<>();
+      annotations
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().equals("io.kubewarden.policy.usage")) {
+                  rows.add(new String[] {e.getKey(), Errors.oneLine(e.getValue().asText())});
+                }
+              });
+      columns(s, rows);
+    }
+    if (m.path("rules").isArray()) {
+      s.append("Rules:\n");
+      for (String line : OutputOption.yaml(m.path("rules")).split("\n")) {
+        s.append("  ").append(line).append('\n');
+      }
+    }
+    JsonNode usage = annotations.path("io.kubewarden.policy.usage");
+    if (usage.isTextual()) {
+      s.append("Usage:\n");
+      usage.asText().strip().lines().forEach(l -> s.append("  ").append(l).append('\n'));
+    }
+  }
+
+  private static void detail(List<String[]> rows, String name, JsonNode value) {
+    if (value.isValueNode() && !value.isNull()) {
+      rows.add(new String[] {name, value.asText()});
+    }
+  }
+
+  /** Two columns, the first padded to the widest entry. */
+  private static void columns(StringBuilder s, List<String[]> rows) {
+    int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+    for (String[] r : rows) {
+      s.append("  ").append(r[0]).append(" ".repeat(width - r[0].length() + 2)).append(r[1]);
+      s.append('\n');
     }
   }
 

@@ -35,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PushCommand.class,
       PoliciesCommand.class,
       RmCommand.class,
+      ScaffoldCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
@@ -62,7 +63,32 @@ public final class K8sWasm implements Callable<Integer> {
    * and a hint to {@code --help} rather than the whole usage text.
    */
   public static CommandLine commandLine() {
-    return new CommandLine(new K8sWasm()).setParameterExceptionHandler(K8sWasm::usageError);
+    CommandLine cmd =
+        new CommandLine(new K8sWasm())
+            .setParameterExceptionHandler(K8sWasm::usageError)
+            .setCaseInsensitiveEnumValuesAllowed(true);
+    verbatimFooters(cmd);
+    return cmd;
+  }
+
+  /**
+   * Footers (exit codes, examples) are printed as written, never re-wrapped to the terminal's
+   * width: an example command stays on its line and can be copied and pasted. They are written to
+   * fit 80 columns, long commands continued with a backslash.
+   */
+  private static void verbatimFooters(CommandLine cmd) {
+    cmd.getHelpSectionMap()
+        .put(
+            CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER,
+            help -> {
+              StringBuilder out = new StringBuilder();
+              for (String line : help.commandSpec().usageMessage().footer()) {
+                out.append(line.replace("%n", System.lineSeparator()))
+                    .append(System.lineSeparator());
+              }
+              return out.toString();
+            });
+    cmd.getSubcommands().values().forEach(K8sWasm::verbatimFooters);
   }
 
   private static int usageError(ParameterException e, String[] args) {

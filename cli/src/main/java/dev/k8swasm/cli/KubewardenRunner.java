@@ -1,6 +1,7 @@
 package dev.k8swasm.cli;
 
 import com.dylibso.chicory.wasm.Parser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.KubewardenPolicy;
@@ -9,7 +10,6 @@ import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.ModuleType;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +18,10 @@ import java.util.Optional;
 
 /**
  * {@code k8s-wasm run} for one Kubewarden policy, as {@code kwctl run} does it: the policy
- * validates the request's inner AdmissionRequest and the AdmissionResponse is printed as one line
- * of JSON; a failure of the policy is part of the answer ({@code allowed: false}, code 500,
- * "internal server error: ..."). A policy that returns a patch while it is neither declared
- * mutating in its metadata nor run with {@code --mutating} is rejected as policy-server does.
+ * validates the request's inner AdmissionRequest; a failure of the policy is part of the answer
+ * ({@code allowed: false}, code 500, "internal server error: ..."). A policy that returns a patch
+ * while it is neither declared mutating in its metadata nor run with {@code --mutating} is rejected
+ * as policy-server does.
  */
 final class KubewardenRunner {
   private KubewardenRunner() {}
@@ -43,12 +43,13 @@ final class KubewardenRunner {
   }
 
   /**
-   * Evaluates {@code request} with the policy of {@code spec} and prints the response.
+   * Evaluates {@code request} with the policy of {@code spec}.
    *
-   * @return the failure of the policy, if it failed
+   * @return the answer, shaped like every other module's ({@link Decider.Outcome#document}): the
+   *     AdmissionResponse for a bare AdmissionRequest (what kwctl prints), else the AdmissionReview
+   *     with the response; and the failure of the policy, if it failed
    */
-  static Optional<String> run(
-      ModuleSpec spec, ReviewRequest.Admission request, boolean mutating, PrintWriter out) {
+  static Decider.Outcome run(ModuleSpec spec, ReviewRequest.Admission request, boolean mutating) {
     List<ModuleException> failures = new ArrayList<>();
     AdmissionResponse response;
     try (KubewardenPolicy policy = KubewardenPolicy.load(spec)) {
@@ -56,8 +57,27 @@ final class KubewardenRunner {
           policy.validate(
               request.review().request(), mutating || policy.declaredMutating(), failures::add);
     }
-    out.println(Json.writeString(response));
-    out.flush();
-    return failures.stream().findFirst().map(ModuleException::getMessage);
+    return new Decider.Outcome(
+        request.bare()
+            ? Json.toTree(response)
+            : Json.toTree(request.review().withResponse(response).withRequest(null)),
+        failures.stream().findFirst().map(ModuleException::getMessage));
+  }
+
+  /**
+   * Evaluates {@code document} with the raw policy of {@code spec}: kwctl's {@code {"request":
+   * ...}} wrapper is unwrapped, anything else is sent as it is.
+   *
+   * @return the AdmissionResponse, with no failure reported separately (a failure of the policy is
+   *     in the response, code 500)
+   */
+  static Decider.Outcome runRaw(ModuleSpec spec, JsonNode document) {
+    JsonNode request =
+        document.isObject() && document.size() == 1 && document.path("request").isObject()
+            ? document.get("request")
+            : document;
+    try (KubewardenPolicy policy = KubewardenPolicy.load(spec)) {
+      return new Decider.Outcome(Json.toTree(policy.validateRaw(request)), Optional.empty());
+    }
   }
 }

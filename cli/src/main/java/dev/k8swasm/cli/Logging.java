@@ -20,6 +20,8 @@ final class Logging {
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    // what a person waits for (e.g. the first compile of a big module) is shown at info level
+    setIfAbsent("org.slf4j.simpleLogger.log.dev.k8swasm.progress", debug ? "debug" : "info");
   }
 
   /** Configures the level: debug when asked for, else warn. */

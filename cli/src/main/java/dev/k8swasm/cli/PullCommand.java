@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  k8s-wasm pull registry://ghcr.io/kubewarden/policies/pod-privileged:v0.3.2",
-      "  k8s-wasm pull registry://127.0.0.1:5000/policies/x:v1 --sources-path sources.yml"
+      "  k8s-wasm pull registry://127.0.0.1:5000/policies/x:v1 \\",
+      "      --sources-path sources.yml"
     })
 public final class PullCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

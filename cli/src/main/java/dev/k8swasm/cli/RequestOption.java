@@ -37,6 +37,20 @@ public final class RequestOption {
 
   /** Reads the request, taking {@code stdin} for {@code -}. */
   ReviewRequest read(InputStream stdin) {
+    return ReviewRequest.of(document(stdin), source());
+  }
+
+  /** Where the request is read from, for messages. */
+  String source() {
+    return request.equals("-") ? "<stdin>" : request;
+  }
+
+  /**
+   * The request as a document, whatever its kind (a raw policy's input).
+   *
+   * @throws CliException when it cannot be read or parsed
+   */
+  JsonNode document(InputStream stdin) {
     boolean fromStdin = request.equals("-");
     String source = fromStdin ? "<stdin>" : request;
     byte[] bytes;
@@ -53,6 +67,6 @@ public final class RequestOption {
     } catch (IllegalArgumentException e) {
       throw new CliException("cannot parse request " + source + ": " + e.getMessage(), e);
     }
-    return ReviewRequest.of(document, source);
+    return document;
   }
 }

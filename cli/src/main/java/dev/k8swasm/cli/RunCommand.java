@@ -3,13 +3,13 @@ package dev.k8swasm.cli;
 import dev.k8swasm.admission.RuleMatcher;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.ModuleType;
+import dev.k8swasm.module.ReviewKind;
 import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +33,23 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Evaluates one request with a module (MODULE) or with the chain configured in a file"
-          + " (--config), and prints the answer as JSON.",
+          + " (--config), and prints the answer (JSON, YAML or a summary: --output).",
       "",
       "The kind of request is detected: a TokenReview is authenticated (the module exports"
           + " 'authn'), a SubjectAccessReview authorized ('authz'), an AdmissionReview or a bare"
           + " AdmissionRequest admitted ('validate'; the answer carries a base64 JSONPatch).",
       "",
-      "Kubewarden policies (type detected from their metadata or exports, or --type kubewarden)"
-          + " run as 'kwctl run' runs them: the AdmissionResponse is printed on one line.",
+      "The answer has the shape of the request, whatever the module type: a TokenReview,"
+          + " SubjectAccessReview or AdmissionReview with its status or response filled in, or"
+          + " for a bare AdmissionRequest just the AdmissionResponse (what 'kwctl run' prints)."
+          + " Kubewarden policies (type detected from their metadata or exports, or --type"
+          + " kubewarden) run as 'kwctl run' runs them.",
       ""
     },
     footerHeading = "%nExit codes:%n",
     footer = {
-      "  0  The request was evaluated: allowed, denied, not authenticated or no opinion.",
+      "  0  The request was evaluated: allowed, denied, not authenticated or no",
+      "     opinion.",
       "     A module failure (trap, timeout, error, bad output) is part of the answer",
       "     too: an error in the status, or for admission allowed:false with code 500.",
       "  1  A failure, printed as one line 'error: ...': missing or invalid module,",
@@ -58,9 +62,11 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm run magic_authenticator.wasm -r tokenreview.json",
       "  k8s-wasm run policy.wasm --mutating --settings-json '{\"k\":\"v\"}' -r req.yaml",
       "  k8s-wasm run --config admission.yaml -r admissionreview.json",
-      "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability net/*"
-          + " --replay-host-capabilities-interactions session.yml",
-      "  cat request.json | k8s-wasm run policy.wasm -r -"
+      "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability 'net/*' \\",
+      "      --replay-host-capabilities-interactions session.yml",
+      "  k8s-wasm run policy.wasm -r req.yaml --output pretty  # the decision in words",
+      "  cat request.json | k8s-wasm run policy.wasm -r -",
+      "  k8s-wasm run raw-policy.wasm --raw -r raw-request.json"
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -94,11 +100,21 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin RequestOption request;
 
+  @Mixin OutputOption output;
+
   @Mixin ModuleOptions moduleOptions;
 
   @Mixin ExecutionOptions execution;
 
   @Mixin KubewardenRunOptions kubewarden;
+
+  @Option(
+      names = "--raw",
+      description =
+          "Kubewarden: run a raw policy (policyType raw, as kwctl run --raw). The request is any"
+              + " JSON or YAML document (kwctl's {\"request\": ...} wrapper is unwrapped); the"
+              + " answer is the response, a patch applying to the document.")
+  boolean raw;
 
   @Option(
       names = "--fail-on-error",
@@ -125,6 +141,18 @@ public final class RunCommand implements Callable<Integer> {
       resolved = registry.resolve(moduleReference);
       module = resolved.path();
     }
+    if (raw) {
+      if (!moduleOptions.type(module, kubewarden).equals(ModuleType.KUBEWARDEN.name())) {
+        throw new CliException(
+            "--raw runs Kubewarden raw policies, and "
+                + moduleReference
+                + " is not a Kubewarden policy (give --type kubewarden if it is one)");
+      }
+      return print(
+          ReviewKind.ADMISSION,
+          KubewardenRunner.runRaw(moduleSpec(), request.document(System.in)),
+          errors);
+    }
     ReviewRequest review = request.read();
     review.secret().ifPresent(errors::addSecret);
     warnIfExempt(review);
@@ -136,14 +164,10 @@ public final class RunCommand implements Callable<Integer> {
     if (module != null
         && review instanceof ReviewRequest.Admission admission
         && moduleOptions.type(module, kubewarden).equals(ModuleType.KUBEWARDEN.name())) {
-      Optional<String> failure =
-          KubewardenRunner.run(
-              moduleSpec(), admission, moduleOptions.mutating(), spec.commandLine().getOut());
-      if (failOnError && failure.isPresent()) {
-        return errors.report(
-            "module evaluation failed: " + failure.get() + " (--fail-on-error)", null, true);
-      }
-      return 0;
+      return print(
+          review.kind(),
+          KubewardenRunner.run(moduleSpec(), admission, moduleOptions.mutating()),
+          errors);
     }
     try (Decider decider =
         module != null
@@ -155,17 +179,29 @@ public final class RunCommand implements Callable<Integer> {
           "evaluated in {} us{}",
           (System.nanoTime() - start) / 1000,
           outcome.failure().map(f -> "; module failure: " + errors.redact(f)).orElse(""));
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(JsonOutput.pretty(outcome.document()));
-      out.flush();
-      if (failOnError && outcome.failure().isPresent()) {
-        return errors.report(
-            "module evaluation failed: " + outcome.failure().get() + " (--fail-on-error)",
-            null,
-            true);
-      }
-      return 0;
+      return print(review.kind(), outcome, errors);
     }
+  }
+
+  /**
+   * Prints the answer in the chosen format, and a summary on stderr when a person is watching (a
+   * terminal) and the answer itself is not already the summary.
+   */
+  private int print(ReviewKind kind, Decider.Outcome outcome, Errors errors) {
+    PrintWriter out = spec.commandLine().getOut();
+    output.print(out, outcome.document(), () -> Summary.of(kind, outcome.document()));
+    if (output.format() != OutputFormat.PRETTY && System.console() != null) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(Summary.of(kind, outcome.document()));
+      err.flush();
+    }
+    if (failOnError && outcome.failure().isPresent()) {
+      return errors.report(
+          "module evaluation failed: " + outcome.failure().get() + " (--fail-on-error)",
+          null,
+          true);
+    }
+    return 0;
   }
 
   /** Config mode: the command line's engine and limits override the configured ones. */
@@ -190,7 +226,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private ModuleSpec moduleSpec() {
-    return moduleOptions.spec(resolved, kubewarden, execution, debug).build();
+    ModuleSpec.Builder b = moduleOptions.spec(resolved, kubewarden, execution, debug);
+    if (raw) {
+      b.option("policyType", com.fasterxml.jackson.databind.node.TextNode.valueOf("raw"));
+    }
+    return b.build();
   }
 
   private void checkUsage() {
@@ -212,6 +252,15 @@ public final class RunCommand implements Callable<Integer> {
                 + " only apply to a single MODULE; with --config they are set in the"
                 + " configuration file");
       }
+    }
+    if (raw && config != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--raw runs one MODULE; it does not apply to --config");
+    }
+    if (raw && failOnError) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--fail-on-error does not apply to --raw: a failing raw policy answers with code 500");
     }
     moduleOptions.check(kubewarden);
   }

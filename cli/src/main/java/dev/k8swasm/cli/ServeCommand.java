@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Serves the modules configured in FILE as webhooks for kube-apiserver over HTTPS:",
+      "Serves the modules configured in FILE as webhooks for kube-apiserver over HTTPS.",
+      "",
+      "Endpoints:",
       "  POST /authenticate   TokenReview v1, v1beta1",
       "  POST /authorize      SubjectAccessReview v1, v1beta1",
       "  POST /mutate         AdmissionReview v1: the mutating modules (JSONPatch)",
@@ -51,14 +53,16 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  k8s-wasm serve -c server.yaml                  (generates a certificate)",
+      "  k8s-wasm serve -c server.yaml          # generates a self-signed certificate",
       "  k8s-wasm serve -c server.yaml --tls-cert tls.crt --tls-key tls.key \\",
       "      --client-ca apiserver-ca.crt --metrics-port 9090",
       "  k8s-wasm serve -c server.yaml --print-kube-config out/ --url https://10.0.0.5",
       "",
-      "Exit codes: 0 after a clean shutdown or when the files were written; 1 when the"
-          + " configuration, a module or a TLS file is invalid or the port cannot be bound;"
-          + " 2 for usage errors."
+      "Exit codes:",
+      "  0  After a clean shutdown, or when the files were written.",
+      "  1  The configuration, a module or a TLS file is invalid, or the port cannot",
+      "     be bound.",
+      "  2  A usage error."
     })
 public final class ServeCommand implements Callable<Integer> {
 

@@ -262,6 +262,23 @@ class BadInputTest {
     }
 
     @Test
+    void malformedJsonSaysWhereItBrokeWithoutParserInternals(@TempDir Path dir) throws IOException {
+      Path file =
+          Files.writeString(
+              dir.resolve("cut.json"),
+              "{\"apiVersion\": \"authentication.k8s.io/v1\",\n \"kind\": \"TokenReview\",\n"
+                  + " \"spec\": {\"token\": \"t\"");
+
+      String err = failure(run("run", module("magic_authenticator.wasm"), "-r", file.toString()));
+
+      assertThat(err)
+          .startsWith("error: cannot parse request " + file + ": not valid JSON: ")
+          .doesNotContain("Source")
+          .doesNotContain("StreamReadFeature")
+          .endsWith("(at line 3, column 23)");
+    }
+
+    @Test
     void unparseableYamlIsStillOneLine(@TempDir Path dir) throws IOException {
       Path file =
           Files.writeString(

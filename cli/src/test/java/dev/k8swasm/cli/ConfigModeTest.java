@@ -170,6 +170,27 @@ class ConfigModeTest {
   }
 
   @Test
+  void aConfigWithSeveralProblemsReportsThemAllAtOnceWithoutContradiction(@TempDir Path dir)
+      throws IOException {
+    Path cfg = Files.createDirectories(dir.resolve("cfg")).resolve("c.yaml");
+    Files.writeString(cfg, "modules:\n- module: nope.wasm\n  timout: 2s\n");
+
+    Cli.Result r = run("run", "-c", cfg.toString(), "-r", request("tokenreview-magic.json"));
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("(2 problems)")
+        .contains("unknown field 'timout' (did you mean 'timeout'?)")
+        .contains(
+            cfg.getParent().resolve("nope.wasm")
+                + " file not found ('nope.wasm' is relative, so it was resolved against the"
+                + " configuration file's folder "
+                + cfg.getParent()
+                + ")")
+        .doesNotContain("working directory");
+  }
+
+  @Test
   void commandLineLimitsOverrideTheConfiguredOnes(@TempDir Path dir) throws IOException {
     Path file =
         Files.writeString(

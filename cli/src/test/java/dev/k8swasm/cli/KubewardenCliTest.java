@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code k8s-wasm run} and {@code inspect} with Kubewarden policies, compared with what {@code
- * kwctl run} prints: the AdmissionResponse on one line of JSON, exit 0 whether allowed or not.
+ * kwctl run} prints: the AdmissionResponse (inside an AdmissionReview when that was the request),
+ * exit 0 whether allowed or not.
  */
 class KubewardenCliTest {
   static final String START = module("kubewarden/policy_wapc_start.wasm");
@@ -28,11 +29,20 @@ class KubewardenCliTest {
     return Cli.examples().resolve("requests/kubewarden").resolve(name).toString();
   }
 
+  /**
+   * The AdmissionResponse of the answer, on one line as kwctl prints it: the answer itself for a
+   * bare AdmissionRequest, else the response of the AdmissionReview (the answer has the shape of
+   * the request, as for every module type).
+   */
   static String kwctl(Cli.Result r) {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).as(r.toString()).endsWith("\n");
-    assertThat(r.out().strip()).as("one line").doesNotContain("\n");
-    return r.out().strip();
+    JsonNode answer = r.json();
+    if (answer.path("kind").asText().equals("AdmissionReview")) {
+      assertThat(answer.has("request")).as("the request is not echoed").isFalse();
+      answer = answer.path("response");
+    }
+    return Json.writeString(answer);
   }
 
   static final String OWNER_PATCH =
@@ -58,7 +68,7 @@ class KubewardenCliTest {
             "{\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800004\",\"allowed\":true,\"patch\":\""
                 + OWNER_PATCH
                 + "\",\"patchType\":\"JSONPatch\"}");
-    // a whole AdmissionReview: still the AdmissionResponse only, as kwctl prints it
+    // a whole AdmissionReview: answered with an AdmissionReview holding kwctl's AdmissionResponse
     assertThat(
             kwctl(
                 run(
@@ -279,6 +289,53 @@ class KubewardenCliTest {
   }
 
   @Test
+  void rawPoliciesRunWithRawAsKwctlRunsThem(@TempDir Path dir) throws Exception {
+    // kwctl's raw request file: the document under "request"
+    Path wrapped =
+        Files.writeString(
+            dir.resolve("raw.json"),
+            "{\"request\": {\"uid\": \"raw-1\", \"object\": {\"metadata\": {\"labels\":"
+                + " {\"forbidden\": \"1\"}}}}}");
+
+    assertThat(
+            kwctl(
+                run(
+                    "run",
+                    START,
+                    "--raw",
+                    "-r",
+                    wrapped.toString(),
+                    "--settings-json",
+                    "{\"forbiddenLabels\":[\"forbidden\"]}")))
+        .isEqualTo(
+            "{\"uid\":\"raw-1\",\"allowed\":false,"
+                + "\"status\":{\"message\":\"label forbidden is forbidden\"}}");
+
+    // a bare document is sent as it is; a mutation is a patch against it
+    Path bare = Files.writeString(dir.resolve("bare.yaml"), "uid: raw-2\nobject: {metadata: {}}\n");
+    Cli.Result mutated =
+        run(
+            "run",
+            START,
+            "--raw",
+            "-r",
+            bare.toString(),
+            "--settings-json",
+            "{\"addLabels\":{\"owner\":\"x\"}}",
+            "-o",
+            "pretty");
+    assertThat(mutated.exitCode()).as(mutated.toString()).isZero();
+    assertThat(mutated.out())
+        .startsWith("Decision:  allowed\nPatch (JSONPatch, ")
+        .contains("  add /metadata = {\"labels\":{\"owner\":\"x\"}}\n");
+
+    // a failing raw policy answers with code 500: --fail-on-error has nothing to act on
+    Cli.Result usage = run("run", START, "--raw", "--fail-on-error", "-r", bare.toString());
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.err()).contains("--fail-on-error does not apply to --raw");
+  }
+
+  @Test
   void inspect() {
     Cli.Result text = run("inspect", START);
     assertThat(text.exitCode()).as(text.toString()).isZero();
@@ -289,8 +346,28 @@ class KubewardenCliTest {
         .contains(
             "wapc.__host_call                  func (i32, i32, i32, i32, i32, i32, i32, i32) -> i32")
         .contains("Memory:    2 pages initial (128 KiB), no maximum, defined, exported")
-        .contains("Kubewarden metadata (io.kubewarden.metadata):")
-        .contains("\"io.kubewarden.policy.title\": \"k8s-wasm test policy\"");
+        .contains(
+            "Kubewarden metadata:\n"
+                + "  title                    k8s-wasm test policy\n"
+                + "  description              Exercises the Kubewarden ABI\n"
+                + "  author                   k8s-wasm\n"
+                + "  license                  Apache-2.0\n"
+                + "  mutating                 true\n"
+                + "  background audit         true\n"
+                + "  context aware resources  v1/Namespace\n"
+                + "  execution mode           kubewarden-wapc\n"
+                + "  protocol version         v1\n"
+                + "  policy type              kubernetes\n"
+                + "Annotations:\n"
+                + "  io.kubewarden.policy.title        k8s-wasm test policy\n")
+        .contains("  io.kubewarden.policy.version      0.1.0\n")
+        .contains(
+            "Rules:\n" + "  - apiGroups:\n" + "    - \"\"\n" + "    apiVersions:\n" + "    - v1\n");
+    Cli.Result yaml = run("inspect", START, "-o", "yaml");
+    assertThat(yaml.exitCode()).as(yaml.toString()).isZero();
+    assertThat(Json.readTree(yaml.out().getBytes()))
+        .isEqualTo(Json.readTree(run("inspect", START, "-o", "json").out().getBytes()));
+    assertThat(yaml.out()).contains("\nmetadata:\n  protocolVersion: v1\n");
     JsonNode json = Json.readTree(run("inspect", WASI, "-o", "json").out().getBytes());
     assertThat(json.path("type").asText()).isEqualTo("kubewarden");
     assertThat(json.path("executionMode").asText()).isEqualTo("wasi");

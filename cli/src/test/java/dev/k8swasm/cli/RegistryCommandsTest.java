@@ -72,7 +72,7 @@ class RegistryCommandsTest {
         Cli.run("run", ref, "-r", REQUEST, "--settings-path", SETTINGS, "--sources-path", sources);
     assertThat(remote.exitCode()).as(remote.toString()).isZero();
     assertThat(remote.out()).isEqualTo(local.out());
-    assertThat(remote.json().path("allowed").asBoolean(true)).isFalse();
+    assertThat(remote.json().path("response").path("allowed").asBoolean(true)).isFalse();
     // a second run uses the stored copy: it works with the registry unreachable (no sources file
     // means https, which this plain registry does not speak)
     Cli.Result cached = Cli.run("run", ref, "-r", REQUEST, "--settings-path", SETTINGS);
@@ -323,7 +323,7 @@ class RegistryCommandsTest {
     Signatures.sign(registry.address(), ref, digest, keys);
     Cli.Result signed = Cli.run(run);
     assertThat(signed.exitCode()).as(signed.toString()).isZero();
-    assertThat(signed.json().path("allowed").asBoolean(true)).isFalse();
+    assertThat(signed.json().path("response").path("allowed").asBoolean(true)).isFalse();
 
     Cli.Result pull =
         Cli.run(

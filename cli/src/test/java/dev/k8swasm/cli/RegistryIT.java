@@ -73,7 +73,7 @@ class RegistryIT {
       Proc remote =
           exec("run", ref, "-r", request, "--settings-path", settings, "--sources-path", sources);
       assertThat(remote.exitCode()).as(remote.err()).isZero();
-      assertThat(remote.out()).isEqualTo(local.out()).contains("\"allowed\":false");
+      assertThat(remote.out()).isEqualTo(local.out()).contains("\"allowed\": false");
 
       Proc inspect = exec("inspect", ref, "--sources-path", sources);
       assertThat(inspect.exitCode()).as(inspect.err()).isZero();

@@ -71,6 +71,8 @@ public final class ConfigLoader {
           "policyType",
           "entrypoint");
 
+  private static final Set<String> KNOWN_KEYS = union(CORE_KEYS, RUNTIME_KEYS);
+
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
   private ConfigLoader() {}
@@ -103,11 +105,21 @@ public final class ConfigLoader {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!key.equals("modules") && !key.equals("implicitAudiences")) {
-        problems.add(sourceName + ": unknown top-level field '" + key + "' (expected 'modules')");
+        problems.add(
+            sourceName
+                + ": unknown top-level field '"
+                + key
+                + "'"
+                + Suggestions.didYouMean(key, Set.of("modules", "implicitAudiences"))
+                    .map(k -> " (did you mean '" + k + "'?)")
+                    .orElse(" (expected 'modules')"));
       }
     }
     JsonNode list = root.get("modules");
     List<ModuleConfig> modules = new ArrayList<>();
+    // checked here but reported only with other problems (then all are reported at once); else
+    // loading the chain reports them, and a document may name files that exist only later
+    List<String> missingFiles = new ArrayList<>();
     if (list == null || list.isNull()) {
       problems.add(sourceName + ": no 'modules' list");
     } else if (!list.isArray()) {
@@ -116,7 +128,8 @@ public final class ConfigLoader {
       Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < list.size(); i++) {
         ModuleConfig m =
-            module(list.get(i), baseDir, sourceName + ": modules[" + i + "]", problems);
+            module(
+                list.get(i), baseDir, sourceName + ": modules[" + i + "]", problems, missingFiles);
         if (m != null) {
           if (!names.add(m.name())) {
             problems.add(m.source() + ": duplicate module name '" + m.name() + "'");
@@ -135,6 +148,7 @@ public final class ConfigLoader {
       }
     }
     if (!problems.isEmpty()) {
+      problems.addAll(missingFiles);
       throw new ConfigException(problems);
     }
     return PolicyConfig.of(modules, implicitAudiences, null);
@@ -195,7 +209,7 @@ public final class ConfigLoader {
   }
 
   private static ModuleConfig module(
-      JsonNode node, Path baseDir, String at, List<String> problems) {
+      JsonNode node, Path baseDir, String at, List<String> problems, List<String> missingFiles) {
     if (node == null || !node.isObject()) {
       problems.add(at + ": expected an object");
       return null;
@@ -207,7 +221,14 @@ public final class ConfigLoader {
       if (RUNTIME_KEYS.contains(e.getKey())) {
         options.put(e.getKey(), e.getValue());
       } else if (!CORE_KEYS.contains(e.getKey())) {
-        problems.add(at + ": unknown field '" + e.getKey() + "'");
+        problems.add(
+            at
+                + ": unknown field '"
+                + e.getKey()
+                + "'"
+                + Suggestions.didYouMean(e.getKey(), KNOWN_KEYS)
+                    .map(k -> " (did you mean '" + k + "'?)")
+                    .orElse(""));
       }
     }
     String modulePath = text(node, "module", at, problems);
@@ -228,6 +249,7 @@ public final class ConfigLoader {
       name = module.defaultName();
     }
     String where = at + " (" + name + ")";
+    missingFile(module, modulePath, baseDir).ifPresent(p -> missingFiles.add(where + ": " + p));
     if (!ModuleSources.supports(module.scheme())) {
       problems.add(
           where
@@ -496,6 +518,42 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     return Optional.of(value.booleanValue());
+  }
+
+  /**
+   * Why a local module file cannot be used, checked here so that a missing file is reported with
+   * every other problem of the file; saying where a relative path was looked for.
+   */
+  private static Optional<String> missingFile(
+      ModuleReference module, String configured, Path baseDir) {
+    Optional<Path> file = module.localPath();
+    if (file.isEmpty() || Files.isRegularFile(file.get())) {
+      return Optional.empty();
+    }
+    String problem =
+        Files.exists(file.get())
+            ? "is not a regular file (give the path of a .wasm file)"
+            : "file not found";
+    boolean relative =
+        !ModuleReference.parse(configured).localPath().map(Path::isAbsolute).orElse(true);
+    return Optional.of(
+        "field 'module': "
+            + file.get()
+            + " "
+            + problem
+            + (relative && baseDir != null
+                ? " ('"
+                    + configured
+                    + "' is relative, so it was resolved against the configuration file's folder "
+                    + baseDir
+                    + ")"
+                : ""));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   private static Path resolve(Path baseDir, String path) {

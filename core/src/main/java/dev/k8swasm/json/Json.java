@@ -1,8 +1,10 @@
 package dev.k8swasm.json;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The JSON and YAML mappers shared by the library, configured once for the Kubernetes wire formats
@@ -102,11 +105,7 @@ public final class Json {
       return node;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "not valid "
-              + (looksLikeJson(document) ? "JSON" : "YAML")
-              + ": "
-              + e.getOriginalMessage(),
-          e);
+          "not valid " + (looksLikeJson(document) ? "JSON" : "YAML") + describe(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -121,8 +120,7 @@ public final class Json {
     try {
       return notNull(JSON.treeToValue(node, type), type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + describe(e), e);
     }
   }
 
@@ -135,11 +133,46 @@ public final class Json {
     try {
       return notNull(JSON.readValue(json, type), type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("not a valid " + type.getSimpleName() + describe(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static final Pattern SOURCE_LOCATION =
+      Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+  private static final Pattern JAVA_TYPE = Pattern.compile("`(?:[\\w$]+\\.)+([\\w$]+)`");
+
+  /**
+   * {@code ": <what> (at line L, column C)"} for a parse error, or {@code ": field 'a.b[0]':
+   * <what>"} for a shape error: where the input broke, in words a user can act on, without
+   * Jackson's source descriptions or Java package names.
+   */
+  static String describe(JsonProcessingException e) {
+    String what = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+    what = SOURCE_LOCATION.matcher(what).replaceAll("line $1, column $2");
+    what = JAVA_TYPE.matcher(what).replaceAll("$1");
+    what = what.replace("start marker at", "opened at").strip();
+    if (e instanceof JsonMappingException m && !path(m.getPath()).isEmpty()) {
+      return ": field '" + path(m.getPath()) + "': " + what;
+    }
+    JsonLocation at = e.getLocation();
+    if (at != null && at.getLineNr() > 0) {
+      return ": " + what + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+    return ": " + what;
+  }
+
+  private static String path(java.util.List<JsonMappingException.Reference> references) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference r : references) {
+      if (r.getFieldName() != null) {
+        out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.toString();
   }
 
   /** A document that parses to nothing ({@code null}, empty input) is not a valid anything. */

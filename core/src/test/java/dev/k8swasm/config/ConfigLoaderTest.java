@@ -450,7 +450,10 @@ class ConfigLoaderTest {
     String at = file.toString() + ": modules[";
     assertThat(p)
         .anySatisfy(s -> assertThat(s).isEqualTo(at + "0] (no-path): no module path specified"))
-        .anySatisfy(s -> assertThat(s).isEqualTo(at + "1]: unknown field 'timout'"))
+        .anySatisfy(
+            s ->
+                assertThat(s)
+                    .isEqualTo(at + "1]: unknown field 'timout' (did you mean 'timeout'?)"))
         .anySatisfy(
             s ->
                 assertThat(s)
@@ -503,8 +506,10 @@ class ConfigLoaderTest {
             s ->
                 assertThat(s)
                     .isEqualTo(at + "11] (flags): field 'mutating': expected true or false"));
-    assertThat(p).hasSize(15);
-    assertThat(e.getMessage()).startsWith("invalid configuration (15 problems):\n  - ");
+    // and the module files, which this test does not create: reported with the rest
+    assertThat(p).filteredOn(s -> !s.contains(" file not found (")).hasSize(15);
+    assertThat(p).filteredOn(s -> s.contains(" file not found (")).hasSize(11);
+    assertThat(e.getMessage()).startsWith("invalid configuration (26 problems):\n  - ");
   }
 
   @Test
@@ -594,10 +599,55 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFarOffUnknownFieldGetsNoSuggestion() throws IOException {
+    Path file = write("c.yaml", "modules:\n- module: /m.wasm\n  colour: blue\n");
+
+    assertThat(problems(file).problems()).contains(file + ": modules[0]: unknown field 'colour'");
+  }
+
+  @Test
+  void missingModuleFilesAreReportedWithTheOtherProblemsSayingWhereTheyWereLookedFor()
+      throws IOException {
+    write("conf/present.wasm", "");
+    Path file =
+        write(
+            "conf/c.yaml",
+            """
+            modules:
+            - module: present.wasm
+              timout: 2s
+            - module: nope.wasm
+            - module: ../elsewhere/gone.wasm
+            """);
+
+    List<String> p = problems(file).problems();
+
+    Path folder = file.getParent();
+    assertThat(p)
+        .containsExactly(
+            file + ": modules[0]: unknown field 'timout' (did you mean 'timeout'?)",
+            file
+                + ": modules[1] (nope): field 'module': "
+                + folder.resolve("nope.wasm")
+                + " file not found ('nope.wasm' is relative, so it was resolved against the"
+                + " configuration file's folder "
+                + folder
+                + ")",
+            file
+                + ": modules[2] (gone): field 'module': "
+                + dir.resolve("elsewhere/gone.wasm")
+                + " file not found ('../elsewhere/gone.wasm' is relative, so it was resolved"
+                + " against the configuration file's folder "
+                + folder
+                + ")");
+    assertThat(String.join("\n", p)).doesNotContain("working directory");
+  }
+
+  @Test
   void topLevelProblems() throws IOException {
     assertThat(problems(write("a.yaml", "modulez: []\n")).problems())
         .containsExactlyInAnyOrder(
-            dir.resolve("a.yaml") + ": unknown top-level field 'modulez' (expected 'modules')",
+            dir.resolve("a.yaml") + ": unknown top-level field 'modulez' (did you mean 'modules'?)",
             dir.resolve("a.yaml") + ": no 'modules' list");
     assertThat(problems(write("b.yaml", "modules: {a: 1}\n")).problems())
         .containsExactly(dir.resolve("b.yaml") + ": 'modules' must be a list");

@@ -58,6 +58,38 @@ class JsonTest {
   }
 
   @Test
+  void invalidJsonSaysWhereTheInputBrokeWithoutParserInternals() {
+    String text =
+        "{\"apiVersion\": \"v1\",\n \"kind\": \"TokenReview\",\n \"spec\": {\"token\": \"t\"";
+
+    assertThatThrownBy(() -> Json.readTree(text.getBytes(UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("Source")
+        .hasMessageNotContaining("StreamReadFeature")
+        .hasMessageNotContaining("\n")
+        .hasMessageContaining("opened at line 3, column 10")
+        .hasMessageEndingWith("(at line 3, column 23)");
+  }
+
+  @Test
+  void invalidJsonInTheMiddleSaysWhere() {
+    assertThatThrownBy(() -> Json.readTree("{\"a\": [1,\n2}".getBytes(UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not valid JSON: Unexpected close marker '}'")
+        .hasMessageEndingWith("(at line 2, column 2)");
+  }
+
+  @Test
+  void shapeMismatchNamesTheFieldNotTheJavaClass() {
+    JsonNode node = Json.readTree("{\"spec\": {\"token\": []}}".getBytes(UTF_8));
+
+    assertThatThrownBy(() -> Json.convert(node, TokenReview.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not a valid TokenReview: field 'spec.token': ")
+        .hasMessageNotContaining("dev.k8swasm");
+  }
+
+  @Test
   void invalidYamlSaysYaml() {
     assertThatThrownBy(() -> Json.readTree("a: [1, 2\nb: c: d".getBytes(UTF_8)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -22,6 +22,8 @@ class LimitsConfigTest {
   @TempDir Path dir;
 
   private ConfigException problems(String field, String value) throws IOException {
+    // the module file exists: a missing one would be reported with the limit's problem
+    Files.write(dir.resolve("guarded.wasm"), new byte[0]);
     Path file =
         Files.writeString(
             dir.resolve("limits.yaml"),
@@ -68,6 +70,7 @@ class LimitsConfigTest {
 
   @Test
   void aNullRuleIsAProblemNotACrash() throws IOException {
+    Files.write(dir.resolve("r.wasm"), new byte[0]);
     Path file =
         Files.writeString(
             dir.resolve("rules.yaml"), "modules:\n- name: r\n  module: r.wasm\n  rules: [~]\n");

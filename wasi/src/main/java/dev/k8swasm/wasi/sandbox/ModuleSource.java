@@ -36,10 +36,12 @@ final class ModuleSource {
       throw LoadFailures.of(
           spec,
           "the file does not exist",
-          "Check the module path (relative paths are resolved "
-              + "against the working directory "
-              + Path.of("").toAbsolutePath()
-              + ")");
+          path.isAbsolute()
+              ? "Check the module path"
+              : "Check the module path (it is relative, so it was resolved against the working"
+                  + " directory: "
+                  + path.toAbsolutePath()
+                  + ")");
     }
     if (!Files.isRegularFile(path)) {
       throw LoadFailures.of(spec, "not a regular file", "Point the module path at a .wasm file");

@@ -74,6 +74,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class SandboxedModule<H extends HostImports> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxedModule.class);
+
+  /**
+   * Progress of slow steps people wait for (compiling a big module the first time), under a name
+   * that does not depend on the package, so that a command line can show just these at info level.
+   */
+  private static final Logger PROGRESS = LoggerFactory.getLogger("dev.k8swasm.progress");
+
+  /** Modules from this size on announce their compilation on {@link #PROGRESS}. */
+  static final int PROGRESS_BYTES = 1 << 20;
+
   private static final BoundedOutput NO_OUTPUT = new BoundedOutput("stderr", 1);
   private static final Supplier<String> NO_SECRET = () -> null;
 
@@ -374,9 +384,28 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
           module = parse(bytes);
           traits = ModuleTraits.of(module);
         }
+        boolean announce = spec.engine() == Engine.COMPILER && bytes.length >= PROGRESS_BYTES;
+        long compileStart = System.nanoTime();
+        if (announce) {
+          PROGRESS.info(
+              "module '{}': compiling {} MB of WebAssembly to JVM bytecode, which takes"
+                  + " a few seconds",
+              spec.name(),
+              String.format(java.util.Locale.ROOT, "%.1f", bytes.length / 1e6));
+        }
         machines = compile(module, cache);
         if (cache.isPresent()) {
           cache.get().putTraits(key, traits);
+        }
+        if (announce) {
+          PROGRESS.info(
+              "module '{}': compiled in {} s; {}",
+              spec.name(),
+              String.format(
+                  java.util.Locale.ROOT, "%.1f", (System.nanoTime() - compileStart) / 1e9),
+              cache.isPresent()
+                  ? "cached in " + cache.get().directory() + ", so the next run starts at once"
+                  : "the compile cache is off, so the next run compiles again");
         }
       }
       long compiled = System.nanoTime();
