@@ -61,7 +61,10 @@ public class ServeCommandTest {
   @Test
   void usageErrorsExitWith2() {
     assertThat(run("serve").exitCode()).isEqualTo(2);
-    assertThat(run("serve").err()).contains("Missing required option: '--config=FILE'");
+    assertThat(run("serve").err()).contains("Give the configuration: -c FILE, or --policies FILE");
+    Result both = run("serve", "-c", "x.yaml", "--policies", "p.yml");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("Give either -c or --policies; to serve both, add 'policies:");
     Result halfTls = run("serve", "-c", "x.yaml", "--tls-cert", "a.crt");
     assertThat(halfTls.exitCode()).isEqualTo(2);
     assertThat(halfTls.err()).contains("Give both --tls-cert and --tls-key");
