@@ -177,6 +177,41 @@ public class ServeCommandTest {
   }
 
   @Test
+  void printKubeConfigPointsPolicyServerPoliciesAtValidateId() throws Exception {
+    Path wapc = module("kubewarden/policy_wapc_init.wasm");
+    Path policies =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            "no-forbidden:\n  module: "
+                + wapc
+                + "\n  settings: {forbiddenLabels: [forbidden]}\n"
+                + "add-team:\n  module: "
+                + wapc
+                + "\n  allowedToMutate: true\n  settings: {addLabels: {team: blue}}\n");
+    Path out = dir.resolve("out");
+    Result r =
+        run(
+            "serve",
+            "--policies",
+            policies.toString(),
+            "--print-kube-config",
+            out.toString(),
+            "--url",
+            "https://10.0.0.5:8443");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode validating = yaml(out.resolve(KubeConfigs.VALIDATING));
+    assertThat(validating.path("webhooks")).hasSize(1);
+    JsonNode v = validating.path("webhooks").get(0);
+    assertThat(v.path("clientConfig").path("url").asText())
+        .isEqualTo("https://10.0.0.5:8443/validate/no-forbidden");
+    // the rules are those of the policy's metadata (pods CREATE/UPDATE), not everything
+    assertThat(v.path("rules").get(0).path("resources").get(0).asText()).isEqualTo("pods");
+    JsonNode mutating = yaml(out.resolve(KubeConfigs.MUTATING));
+    assertThat(mutating.path("webhooks").get(0).path("clientConfig").path("url").asText())
+        .isEqualTo("https://10.0.0.5:8443/validate/add-team");
+  }
+
+  @Test
   void theFilesWrittenLetKubeApiserverReachTheServer() throws Exception {
     Path out = dir.resolve("out");
     Path config = exampleServerConfig();

@@ -96,7 +96,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
       }
       switch (route) {
         case HEALTHZ_ROUTE -> x.send(200, Responses.TEXT, OK, null);
-        case READYZ_ROUTE -> {
+        case READYZ_ROUTE, READINESS_ROUTE -> {
           if (!stopping.getAsBoolean() && store.peek().isPresent()) {
             x.send(200, Responses.TEXT, OK, null);
           } else {
@@ -243,9 +243,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
               "TooManyRequests",
               "the server is busy (the workers and the queue of "
                   + x.route.label
-                  + (x.route == Route.MUTATE_ONE || x.route == Route.VALIDATE_ONE
-                      ? " for this module"
-                      : "")
+                  + (Route.single(x.route) ? " for this module" : "")
                   + " are full)"));
     }
   }

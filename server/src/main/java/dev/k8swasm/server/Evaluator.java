@@ -40,7 +40,20 @@ final class Evaluator {
       case VALIDATE_ROUTE ->
           Reviews.admit(
               body, p.validators().orElseThrow(() -> notConfigured("admission", VALIDATE)), debug);
-      case MUTATE_ONE, VALIDATE_ONE -> Reviews.admit(body, single(p, route, path), debug);
+      case VALIDATE_ONE -> {
+        Optional<PolicyServerReviews.Policy> policy = p.policyServer(Route.module(path));
+        yield policy.isPresent()
+            ? PolicyServerReviews.evaluate(
+                body, policy.get(), PolicyServerReviews.Origin.VALIDATE, debug)
+            : Reviews.admit(body, single(p, route, path), debug);
+      }
+      case MUTATE_ONE -> Reviews.admit(body, single(p, route, path), debug);
+      case VALIDATE_RAW_ONE ->
+          PolicyServerReviews.evaluate(
+              body, policy(p, path), PolicyServerReviews.Origin.VALIDATE_RAW, debug);
+      case AUDIT_ONE ->
+          PolicyServerReviews.evaluate(
+              body, policy(p, path), PolicyServerReviews.Origin.AUDIT, debug);
       default -> throw new IllegalStateException("not a review route: " + route);
     };
   }
@@ -54,7 +67,13 @@ final class Evaluator {
           p.authorizer().orElseThrow(() -> notConfigured("authorization", AUTHORIZE));
       case MUTATE_ROUTE -> p.mutators().orElseThrow(() -> notConfigured("admission", MUTATE));
       case VALIDATE_ROUTE -> p.validators().orElseThrow(() -> notConfigured("admission", VALIDATE));
-      case MUTATE_ONE, VALIDATE_ONE -> single(p, route, path);
+      case VALIDATE_ONE -> {
+        if (p.policyServer(Route.module(path)).isEmpty()) {
+          single(p, route, path);
+        }
+      }
+      case MUTATE_ONE -> single(p, route, path);
+      case VALIDATE_RAW_ONE, AUDIT_ONE -> policy(p, path);
       default -> throw new IllegalStateException("not a review route: " + route);
     }
   }
@@ -81,6 +100,20 @@ final class Evaluator {
               + clip(name));
     }
     throw HttpError.notFound("no admission module named '" + clip(name) + "'");
+  }
+
+  /** Policy-server's policy named in {@code path}; 404 with policy-server's body if none. */
+  private static PolicyServerReviews.Policy policy(Policies p, String path) {
+    String id = Route.module(path);
+    return p.policyServer(id)
+        .orElseThrow(
+            () ->
+                HttpError.policyServer(
+                    404,
+                    "NotFound",
+                    "unknown policy: "
+                        + clip(id)
+                        + " (not a policy of the configuration's policies.yml)"));
   }
 
   private static HttpError notConfigured(String section, String endpoint) {

@@ -1,7 +1,6 @@
 package dev.k8swasm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.config.ModuleConfig;
 import dev.k8swasm.module.Engine;
@@ -27,12 +26,13 @@ import java.util.Set;
  * expression}, {@code message}, {@code policyMode}, {@code policies}: member id to {@code module},
  * {@code settings}, {@code contextAwareResources}, {@code timeoutEvalSeconds}).
  *
- * <p>Each policy becomes a Kubewarden admission module named by its id, evaluating every request
- * sent to it (policy-server has no rules of its own: kube-apiserver's webhook configuration selects
- * the requests), mutating only when {@code allowedToMutate} is true. A module without a scheme is a
- * file relative to this file's folder when that file exists, else an OCI reference (as
- * policy-server reads {@code ghcr.io/...}). Reading validates everything and reports every problem
- * at once; it loads nothing.
+ * <p>Each policy becomes a Kubewarden admission module named by its id, mutating only when {@code
+ * allowedToMutate} is true. Its rules are those of the module's metadata (used by our {@code
+ * /validate} and {@code /mutate} chains and the generated webhook configurations); policy-server's
+ * endpoints ({@code /validate/ID}...) evaluate whatever is sent to them, as policy-server does. A
+ * module without a scheme is a file relative to this file's folder when that file exists, else an
+ * OCI reference (as policy-server reads {@code ghcr.io/...}). Reading validates everything and
+ * reports every problem at once; it loads nothing.
  *
  * @param file the file
  * @param policies the policies, as admission modules, in file order
@@ -254,7 +254,7 @@ record PoliciesFile(
         false,
         Optional.of(mutate),
         ModuleSpec.TYPE_KUBEWARDEN,
-        Optional.of(List.of(RuleWithOperations.ALL)),
+        Optional.empty(),
         Optional.empty(),
         limits,
         Engine.COMPILER,

@@ -48,6 +48,21 @@ public final class WebhookServer implements AutoCloseable {
   /** {@code POST}: AdmissionReview, validating modules; {@code /validate/NAME} for one. */
   public static final String VALIDATE = "/validate";
 
+  /**
+   * {@code POST}: AdmissionReview, {@code /validate_raw/ID}: a raw request ({@code {"request":
+   * ...}}) for policy {@code ID} of a policy-server policies.yml, answered as policy-server does.
+   */
+  public static final String VALIDATE_RAW = "/validate_raw";
+
+  /**
+   * {@code POST}: AdmissionReview, {@code /audit/ID}: policy {@code ID} of a policy-server
+   * policies.yml evaluated for a background scanner (never mutates), as policy-server does.
+   */
+  public static final String AUDIT = "/audit";
+
+  /** {@code GET}: policy-server's readiness probe; answers as {@link #READYZ}. */
+  public static final String READINESS = "/readiness";
+
   /** {@code GET}: liveness. */
   public static final String HEALTHZ = "/healthz";
 

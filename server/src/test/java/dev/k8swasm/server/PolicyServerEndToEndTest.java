@@ -44,7 +44,26 @@ class PolicyServerEndToEndTest {
                 + "\n"
                 + "  allowedToMutate: true\n"
                 + "  settings:\n"
-                + "    addLabels: {team: blue}\n");
+                + "    addLabels: {team: blue}\n"
+                + "add-team-not-allowed:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  settings:\n"
+                + "    addLabels: {team: blue}\n"
+                + "custom-message:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  message: Pods must not carry the forbidden label\n"
+                + "  settings:\n"
+                + "    forbiddenLabels: [forbidden]\n"
+                + "broken:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  settings:\n"
+                + "    failWith: boom\n");
     s = Fixture.start(policies, new Fixture.Flags());
   }
 
@@ -63,7 +82,7 @@ class PolicyServerEndToEndTest {
     assertThat(response.path("uid").asText()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800003");
     assertThat(response.path("allowed").asBoolean()).isFalse();
     assertThat(response.path("status").path("message").asText())
-        .endsWith("label forbidden is forbidden");
+        .isEqualTo("label forbidden is forbidden");
     assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
 
     JsonNode ok = s.review("/validate/no-forbidden", request("kubewarden/pod-create.json"));
@@ -75,6 +94,87 @@ class PolicyServerEndToEndTest {
     JsonNode r =
         s.review("/validate/watch-forbidden", request("kubewarden/pod-create-forbidden.json"));
     assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void customMessageReplacesTheRejectionAndThePolicyMessageIsTheCause() {
+    JsonNode r =
+        s.review("/validate/custom-message", request("kubewarden/pod-create-forbidden.json"));
+    JsonNode status = r.path("response").path("status");
+    assertThat(status.path("message").asText())
+        .isEqualTo("Pods must not carry the forbidden label");
+    assertThat(status.path("details").path("causes")).hasSize(1);
+    assertThat(status.path("details").path("causes").get(0).path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+  }
+
+  @Test
+  void aPatchFromAPolicyNotAllowedToMutateIsRejectedAsUpstream() {
+    JsonNode r = s.review("/validate/add-team-not-allowed", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("message").asText())
+        .isEqualTo(
+            "Request rejected by policy add-team-not-allowed. The policy attempted to mutate the"
+                + " request, but it is currently configured to not allow mutations.");
+    assertThat(r.path("response").has("patch")).isFalse();
+  }
+
+  @Test
+  void aFailingPolicyIsARejectionWithCode500() {
+    JsonNode r = s.review("/validate/broken", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("code").asInt()).isEqualTo(500);
+    assertThat(r.path("response").path("status").path("message").asText())
+        .startsWith("internal server error: ")
+        .contains("boom");
+  }
+
+  @Test
+  void validateReturnsThePatchOfAPolicyAllowedToMutate() {
+    JsonNode r = s.review("/validate/add-team", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(r.path("response").path("patchType").asText()).isEqualTo("JSONPatch");
+  }
+
+  @Test
+  void auditNeverMutatesAndKeepsThePolicyAnswer() {
+    JsonNode r = s.review("/audit/add-team", request("kubewarden/pod-create.json"));
+    assertThat(r.path("kind").asText()).isEqualTo("AdmissionReview");
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(r.path("response").has("patch")).isFalse();
+    JsonNode rejected =
+        s.review("/audit/custom-message", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(rejected.path("response").path("status").path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+  }
+
+  @Test
+  void validateRawAnswersWithTheResponseOnly() {
+    String raw =
+        "{\"request\":{\"uid\":\"raw-1\",\"object\":{\"metadata\":{\"labels\":"
+            + "{\"forbidden\":\"yes\"}}}}}";
+    JsonNode r = s.review("/validate_raw/no-forbidden", raw);
+    assertThat(r.has("apiVersion")).isFalse();
+    assertThat(r.path("response").path("uid").asText()).isEqualTo("raw-1");
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+  }
+
+  @Test
+  void errorsHavePolicyServerStatusCodesAndBodies() {
+    var notFound = s.post("/validate_raw/nope", request("kubewarden/pod-create.json"));
+    assertThat(notFound.statusCode()).isEqualTo(404);
+    JsonNode body = Fixture.json(notFound);
+    assertThat(body.path("status").asInt()).isEqualTo(404);
+    assertThat(body.path("message").asText()).contains("nope");
+    assertThat(s.post("/audit/nope", request("kubewarden/pod-create.json")).statusCode())
+        .isEqualTo(404);
+    var unprocessable = s.post("/validate/no-forbidden", "{}");
+    assertThat(unprocessable.statusCode()).isEqualTo(422);
+    assertThat(Fixture.json(unprocessable).path("status").asInt()).isEqualTo(422);
+    assertThat(s.post("/validate/no-forbidden", "{not json").statusCode()).isEqualTo(400);
+    assertThat(s.get("/readiness").statusCode()).isEqualTo(200);
   }
 
   @Test
