@@ -58,6 +58,10 @@ class PolicyServerEndToEndTest {
                 + "  message: Pods must not carry the forbidden label\n"
                 + "  settings:\n"
                 + "    forbiddenLabels: [forbidden]\n"
+                + "no-default-namespace:\n"
+                + "  module: "
+                + module("rego/kubewarden/no-default-namespace-rego.wasm")
+                + "\n"
                 + "broken:\n"
                 + "  module: "
                 + wapc
@@ -86,6 +90,23 @@ class PolicyServerEndToEndTest {
     assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
 
     JsonNode ok = s.review("/validate/no-forbidden", request("kubewarden/pod-create.json"));
+    assertThat(ok.path("response").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void anOpaPolicyAnswersAsUpstream() throws Exception {
+    Path requests = Fixture.examples().resolve("modules/rego/requests");
+    JsonNode r =
+        s.review(
+            "/validate/no-default-namespace",
+            java.nio.file.Files.readString(requests.resolve("pod-default-namespace.json")));
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("message").asText())
+        .isEqualTo("you cannot use the default namespace");
+    JsonNode ok =
+        s.review(
+            "/validate/no-default-namespace",
+            java.nio.file.Files.readString(requests.resolve("pod-team-namespace.json")));
     assertThat(ok.path("response").path("allowed").asBoolean()).isTrue();
   }
 
