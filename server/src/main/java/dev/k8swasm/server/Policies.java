@@ -103,6 +103,13 @@ final class Policies {
     return Map.copyOf(out);
   }
 
+  /** Whether {@code id} is a policy group of the configuration's policies.yml. */
+  boolean policyGroup(String id) {
+    return config.policies().stream()
+        .flatMap(f -> f.groups().stream())
+        .anyMatch(g -> g.id().equals(id));
+  }
+
   /** Policy {@code id} of the configuration's policies.yml, if there is one. */
   Optional<PolicyServerReviews.Policy> policyServer(String id) {
     return Optional.ofNullable(policyServer.get(id));
@@ -160,6 +167,18 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
+    config
+        .policies()
+        .ifPresent(
+            f ->
+                f.groups()
+                    .forEach(
+                        g ->
+                            LOG.warn(
+                                "policy group '{}' of {} is not evaluated: policy groups are not"
+                                    + " supported yet; its endpoints answer 501",
+                                g.id(),
+                                f.file())));
     return new Policies(generation, config, authn, authz, admission);
   }
 

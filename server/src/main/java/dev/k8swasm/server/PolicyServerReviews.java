@@ -51,7 +51,8 @@ final class PolicyServerReviews {
    *
    * @throws HttpError 400 for a body that is not JSON, 422 for JSON without a request object
    */
-  static Reviews.Answer evaluate(byte[] body, Policy policy, Origin origin, boolean debug) {
+  static Reviews.Answer evaluate(
+      byte[] body, Policy policy, Origin origin, boolean debug, PolicyServerMetrics metrics) {
     JsonNode doc;
     try {
       doc = Json.readTree(body);
@@ -88,11 +89,15 @@ final class PolicyServerReviews {
           "Failed to deserialize the JSON body into the target type: " + firstLine(e));
     }
     ObjectNode response;
+    ObjectNode vanilla;
     boolean failed = false;
+    long start = System.nanoTime();
     try {
       response = Json.toTree(policy.controller().admit(review).response());
+      vanilla = response.deepCopy();
     } catch (ModuleException e) {
       failed = true;
+      vanilla = null;
       if (!policy.allowedToMutate()
           && e.reason() == FailureReason.BAD_OUTPUT
           && e.detail() != null
@@ -105,11 +110,14 @@ final class PolicyServerReviews {
                     + ". The policy attempted to mutate the request, but it is currently configured"
                     + " to not allow mutations.",
                 null);
+        vanilla = Json.mapper().createObjectNode().put("allowed", true).put("patch", "");
       } else {
         response =
             rejection(uid, "internal server error: " + Reviews.forClient(e.detail(), debug), 500);
       }
     }
+    metrics.record(
+        policy, origin, request, vanilla == null ? response : vanilla, System.nanoTime() - start);
     if (origin != Origin.AUDIT
         && !failed
         && policy.message().isPresent()

@@ -163,7 +163,7 @@ public final class WebhookServer implements AutoCloseable {
             b.accessLog,
             new BodyReader(settings.maxRequestBytes(), settings.limits().bodyTimeout()),
             admission,
-            new Evaluator(b.debug),
+            new Evaluator(b.debug, new PolicyServerMetrics(metrics.registry())),
             settings.limits(),
             () -> stopping,
             front.guard());

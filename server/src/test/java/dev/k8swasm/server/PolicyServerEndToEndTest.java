@@ -62,6 +62,14 @@ class PolicyServerEndToEndTest {
                 + "  module: "
                 + module("rego/kubewarden/no-default-namespace-rego.wasm")
                 + "\n"
+                + "a-group:\n"
+                + "  expression: \"member() && true\"\n"
+                + "  message: rejected by the group\n"
+                + "  policies:\n"
+                + "    member:\n"
+                + "      module: "
+                + wapc
+                + "\n"
                 + "broken:\n"
                 + "  module: "
                 + wapc
@@ -108,6 +116,50 @@ class PolicyServerEndToEndTest {
             "/validate/no-default-namespace",
             java.nio.file.Files.readString(requests.resolve("pod-team-namespace.json")));
     assertThat(ok.path("response").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void metricsHavePolicyServerNamesAndLabels() {
+    String[] labels = {
+      "policy_name", "no-forbidden",
+      "policy_mode", "protect",
+      "resource_kind", "Pod",
+      "resource_namespace", "default",
+      "resource_request_operation", "CREATE",
+      "accepted", "false",
+      "mutated", "false",
+      "request_origin", "validate",
+      "error_code", "403"
+    };
+    double before = s.metric("kubewarden_policy_evaluations_total", labels);
+    s.review("/validate/no-forbidden", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(s.metric("kubewarden_policy_evaluations_total", labels)).isEqualTo(before + 1);
+    String scrape = s.get(WebhookServer.METRICS).body();
+    assertThat(scrape)
+        .contains("kubewarden_policy_evaluation_latency_milliseconds_bucket{")
+        .contains("kubewarden_policy_evaluation_latency_milliseconds_count{");
+    assertThat(
+            s.metric(
+                "kubewarden_policy_evaluation_latency_milliseconds_count",
+                "policy_name",
+                "no-forbidden",
+                "accepted",
+                "false"))
+        .isGreaterThanOrEqualTo(1);
+    // ours stay
+    assertThat(scrape).contains("k8swasm_evaluations_total{");
+    double mutated =
+        s.metric(
+            "kubewarden_policy_evaluations_total", "policy_name", "add-team", "mutated", "true");
+    s.review("/validate/add-team", request("kubewarden/pod-create.json"));
+    assertThat(
+            s.metric(
+                "kubewarden_policy_evaluations_total",
+                "policy_name",
+                "add-team",
+                "mutated",
+                "true"))
+        .isEqualTo(mutated + 1);
   }
 
   @Test
@@ -196,6 +248,11 @@ class PolicyServerEndToEndTest {
     assertThat(Fixture.json(unprocessable).path("status").asInt()).isEqualTo(422);
     assertThat(s.post("/validate/no-forbidden", "{not json").statusCode()).isEqualTo(400);
     assertThat(s.get("/readiness").statusCode()).isEqualTo(200);
+    // policy groups are read, not evaluated yet: said plainly, never a silent 404
+    var group = s.post("/validate/a-group", request("kubewarden/pod-create.json"));
+    assertThat(group.statusCode()).isEqualTo(501);
+    assertThat(Fixture.json(group).path("message").asText())
+        .contains("policy groups are not supported yet");
   }
 
   @Test
