@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark protocol (benchmarks/README.md):
-# JMH benchmarks of scenarios S1-S7 and S9 (Rego), the V8 reference (Node.js) and the native
+# JMH benchmarks of scenarios S1-S7 (and S4W) and S9 (Rego), the V8 reference (Node.js,
+# benchmarks/v8/bench.mjs on the lean hosts of hosts.mjs; v8/rego.mjs for S9) and the native
 # reference (gcc -O2) in one run, then writes benchmarks/results/latest.md and
 # latest.json.
 #
@@ -42,7 +43,7 @@ jar="$target/benchmarks.jar"
 work="$target/run"
 rm -rf "$work"
 mkdir -p "$work"
-load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
 start=$(date +%s)
 
 if $build || [[ ! -f "$jar" ]]; then
@@ -52,14 +53,16 @@ if $build || [[ ! -f "$jar" ]]; then
 fi
 
 java -cp "$jar" dev.k8swasm.benchmarks.Inputs "$work/inputs" >/dev/null
+load="$(loadavg)" # after the build: the load the measurements start with
 
 # The compile cache of the benchmark JVMs: in target/, filled by the first load.
 props="-Dk8swasm.cache.dir=$work/compile-cache -Dk8swasm.root=$root"
+failed=()
 jmh() { # name, JMH arguments...
   local name="$1"; shift
   echo "== JMH $name"
   java $props -jar "$jar" "$@" "${jvm[@]}" -jvmArgs "$jvm_args $props" -rf json -rff "$work/jmh-$name.json" \
-    > "$work/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $work/jmh-$name.log" >&2; tail -20 "$work/jmh-$name.log" >&2; }
+    > "$work/jmh-$name.log" 2>&1 || { echo "JMH $name failed, see $work/jmh-$name.log" >&2; tail -20 "$work/jmh-$name.log" >&2; failed+=("$name"); }
   grep -E '^(Evaluation|ColdStart|Breakdown)Benchmark' "$work/jmh-$name.log" | grep -vE ':(gc\.|p0|p1|stack)' || true
 }
 
@@ -69,7 +72,7 @@ if $quick; then
   # or two, until C2 has compiled it (later on a busy machine): five warm-up seconds
   warm=(-f 1 -wi 5 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
-    -p scenario=S1,S2,S3,S4,S5,S7,S9 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
+    -p scenario=S1,S2,S3,S4,S4W,S5,S7,S9 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
   # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores
@@ -133,8 +136,15 @@ else
 fi
 
 echo "== report"
-java -cp "$jar" dev.k8swasm.benchmarks.Report --out "$here/results" \
+out="$here/results"
+if ((${#failed[@]})); then
+  # an incomplete run does not replace the last complete report
+  out="$work/results"
+  echo "JMH failed for: ${failed[*]}; the report goes to $out, results/ is left as it was" >&2
+fi
+java -cp "$jar" dev.k8swasm.benchmarks.Report --out "$out" \
   --mode "$($quick && echo quick || echo full)" --inputs "$work/inputs" \
   --v8 "$work/v8.json" --native "$work/native.json" --native-compiler "$native_compiler" \
-  --load "$load" "$work"/jmh-*.json
+  --load "$load; at the end $(loadavg)" "$work"/jmh-*.json
 echo "done in $(($(date +%s) - start)) s"
+((${#failed[@]} == 0))

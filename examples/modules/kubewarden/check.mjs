@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Checks the Kubewarden test policies on Node.js (>= 20): a minimal waPC host
 // and a minimal Kubewarden WASI-mode runner, both written from the ABI in
-// /work/shared/reference/kubewarden-abi.md. Kept as the V8 reference for
-// benchmarks: WapcPolicy and runWasiPolicy are exported.
+// /work/shared/reference/kubewarden-abi.md. WapcPolicy and runWasiPolicy are
+// exported. A conformance reference, not a timing one: they build a node:wasi
+// WASI object per instance; the benchmarks time benchmarks/v8/hosts.mjs.
 //
 //   node examples/modules/kubewarden/check.mjs
 //

@@ -1,6 +1,7 @@
 package dev.k8swasm.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.authn.TokenReview;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
  * Writes the exact bytes each scenario's module receives, for the V8 and native references: the
  * input envelopes {@code {"request":<review>}} of the WASI contract modules (S1, S2, S3, S7; what
  * {@code WasiPolicyModule} builds from the same review objects) and the waPC {@code validate}
- * payload {@code {"request":<AdmissionRequest>,"settings":{}}} of S4.
+ * payload {@code {"request":<AdmissionRequest>,"settings":{}}} of S4, which the WASI-mode policy of
+ * S4W reads on stdin.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.k8swasm.benchmarks.Inputs OUTPUT_DIR}
  */
@@ -33,10 +35,11 @@ public final class Inputs {
     AdmissionReview large = Json.convert(Fixtures.largeConfigMap(1 << 20), AdmissionReview.class);
     envelope(out.resolve("S7.json"), Json.write(large));
     JsonNode pod = Json.toTree(Scenario.admissionReview("kubewarden/pod-create.json"));
-    ObjectNode payload = Json.mapper().createObjectNode();
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
     payload.set("request", pod.get("request"));
     payload.putObject("settings");
     Files.write(out.resolve("S4.json"), Json.write(payload));
+    Files.write(out.resolve("S4W.json"), Json.write(payload));
     System.out.println("wrote the benchmark inputs to " + out);
   }
 

@@ -2,6 +2,7 @@ package dev.k8swasm.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionReview;
@@ -16,6 +17,7 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,34 +66,21 @@ public enum Scenario {
   S4 {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
-      try {
-        ModuleRuntimes.forType(ModuleSpec.TYPE_KUBEWARDEN);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException(
-            "S4 skipped: the Kubewarden runtime is not available (" + e.getMessage() + ")", e);
-      }
-      ModuleSpec spec =
-          ModuleSpec.builder("policy_wapc_start")
-              .path(module("kubewarden/policy_wapc_start.wasm"))
-              .type(ModuleSpec.TYPE_KUBEWARDEN)
-              .engine(engine)
-              .strategy(strategy)
-              .build();
-      PolicyModule module = ModuleRuntimes.load(spec);
-      ModuleAdmissionController controller =
-          ModuleAdmissionController.of(
-              module,
-              module.metadata().mutating().orElse(false),
-              dev.k8swasm.observe.EvaluationListener.NONE);
-      AdmissionReview review = admissionReview("kubewarden/pod-create.json");
-      return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+      return kubewarden("policy_wapc_start", engine, strategy);
+    }
+  },
+  /** The same Kubewarden test policy built for WASI mode, Pod CREATE: validate on stdin. */
+  S4W {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      return kubewarden("policy_wasi", engine, strategy);
     }
   },
   /** A chain of 10 validating modules with rules, one of which matches a ConfigMap. */
   S5 {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
-      ObjectNode root = Json.mapper().createObjectNode();
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
       ArrayNode modules = root.putArray("modules");
       List<String> resources =
           List.of(
@@ -135,7 +124,7 @@ public enum Scenario {
       ModuleSpec spec =
           ModuleSpec.builder("no-default-namespace-rego")
               .path(module("rego/kubewarden/no-default-namespace-rego.wasm"))
-              .type(ModuleSpec.TYPE_KUBEWARDEN)
+              .type(ModuleType.KUBEWARDEN)
               .engine(engine)
               .strategy(strategy)
               .build();
@@ -188,6 +177,33 @@ public enum Scenario {
     public void close() throws Exception {
       resource.close();
     }
+  }
+
+  static Call kubewarden(String name, Engine engine, InstanceStrategy strategy) {
+    try {
+      ModuleRuntimes.forType(ModuleType.KUBEWARDEN);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "Kubewarden scenarios skipped: the Kubewarden runtime is not available ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+    ModuleSpec spec =
+        ModuleSpec.builder(name)
+            .path(module("kubewarden/" + name + ".wasm"))
+            .type(ModuleType.KUBEWARDEN)
+            .engine(engine)
+            .strategy(strategy)
+            .build();
+    PolicyModule module = ModuleRuntimes.load(spec);
+    ModuleAdmissionController controller =
+        ModuleAdmissionController.of(
+            module,
+            module.metadata().mutating().orElse(false),
+            dev.k8swasm.observe.EvaluationListener.NONE);
+    AdmissionReview review = admissionReview("kubewarden/pod-create.json");
+    return Call.of(() -> controller.admit(review), controller, requestBytes(review));
   }
 
   static Path module(String relative) {

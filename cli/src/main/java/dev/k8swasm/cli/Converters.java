@@ -5,7 +5,6 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.Quantities;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
-import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.rego.RegoModuleRuntime;
 import java.time.Duration;
 import java.util.Iterator;
@@ -80,9 +79,9 @@ final class Converters {
   static final class ModuleType implements ITypeConverter<String> {
     @Override
     public String convert(String value) {
-      if (value.equals(ModuleSpec.TYPE_WASI)
-          || value.equals(ModuleSpec.TYPE_KUBEWARDEN)
-          || value.equals(RegoModuleRuntime.TYPE)) {
+      if (value.equals(dev.k8swasm.module.ModuleType.WASI.name())
+          || value.equals(dev.k8swasm.module.ModuleType.KUBEWARDEN.name())
+          || value.equals(RegoModuleRuntime.TYPE.name())) {
         return value;
       }
       throw new TypeConversionException(
@@ -94,7 +93,10 @@ final class Converters {
   static final class ModuleTypes implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return List.of(ModuleSpec.TYPE_WASI, ModuleSpec.TYPE_KUBEWARDEN, RegoModuleRuntime.TYPE)
+      return List.of(
+              dev.k8swasm.module.ModuleType.WASI.name(),
+              dev.k8swasm.module.ModuleType.KUBEWARDEN.name(),
+              RegoModuleRuntime.TYPE.name())
           .iterator();
     }
   }

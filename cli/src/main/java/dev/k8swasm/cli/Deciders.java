@@ -12,6 +12,7 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.PolicyConfig;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.io.IOException;
@@ -62,7 +63,6 @@ public final class Deciders {
                       AdmissionHook.builder(
                               module.name(),
                               ModuleAdmissionController.of(module, mutating, failures))
-                          .mutating(mutating)
                           .rules(RuleWithOperations.ALL)
                           .build())
                   .build();
@@ -137,7 +137,7 @@ public final class Deciders {
                 .sorted()
                 .collect(Collectors.joining(", "));
     String hint =
-        spec.type().equals(ModuleSpec.TYPE_WASI)
+        spec.type().equals(ModuleType.WASI)
             ? " (a wasi module must export '" + export(kind) + "')"
             : "";
     return "module '"

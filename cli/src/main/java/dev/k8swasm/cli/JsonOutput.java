@@ -26,7 +26,7 @@ final class JsonOutput {
                     .withArrayEmptySeparator(""));
     printer.indentObjectsWith(indenter);
     printer.indentArraysWith(indenter);
-    PRETTY = Json.mapper().writer(printer);
+    PRETTY = Json.writer().with(printer);
   }
 
   private JsonOutput() {}

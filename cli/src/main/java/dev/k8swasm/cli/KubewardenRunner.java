@@ -7,6 +7,7 @@ import dev.k8swasm.kubewarden.KubewardenPolicy;
 import dev.k8swasm.kubewarden.PolicyDetection;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,11 +34,11 @@ final class KubewardenRunner {
   static String detectType(Path module) {
     try {
       return PolicyDetection.isKubewardenPolicy(Parser.parse(Files.readAllBytes(module)))
-          ? ModuleSpec.TYPE_KUBEWARDEN
-          : ModuleSpec.TYPE_WASI;
+          ? ModuleType.KUBEWARDEN.name()
+          : ModuleType.WASI.name();
     } catch (IOException | RuntimeException e) {
       // unreadable or invalid: the wasi runtime reports the problem with the module's name
-      return ModuleSpec.TYPE_WASI;
+      return ModuleType.WASI.name();
     }
   }
 

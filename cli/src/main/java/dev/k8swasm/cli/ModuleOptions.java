@@ -2,6 +2,7 @@ package dev.k8swasm.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.rego.RegoModule;
 import dev.k8swasm.rego.RegoModuleRuntime;
 import dev.k8swasm.source.ResolvedModule;
@@ -93,13 +94,13 @@ public final class ModuleOptions {
    * @throws ParameterException a usage error
    */
   void check(KubewardenRunOptions kubewarden) {
-    if (ModuleSpec.TYPE_WASI.equals(type) && !kubewarden.given().isEmpty()) {
+    if (ModuleType.WASI.name().equals(type) && !kubewarden.given().isEmpty()) {
       throw new ParameterException(
           command.commandLine(),
           String.join(", ", kubewarden.given())
               + " only apply to Kubewarden policies (--type kubewarden)");
     }
-    if (entrypoint != null && !RegoModuleRuntime.TYPE.equals(type)) {
+    if (entrypoint != null && !RegoModuleRuntime.TYPE.name().equals(type)) {
       throw new ParameterException(
           command.commandLine(), "--entrypoint only applies to Rego modules (--type rego)");
     }
@@ -120,7 +121,7 @@ public final class ModuleOptions {
       detectedType =
           kubewarden.given().isEmpty()
               ? KubewardenRunner.detectType(module)
-              : ModuleSpec.TYPE_KUBEWARDEN;
+              : ModuleType.KUBEWARDEN.name();
     }
     return detectedType;
   }
@@ -149,7 +150,7 @@ public final class ModuleOptions {
             .type(moduleType)
             .settings(settings == null ? null : settings.read())
             .debug(debug.enabled());
-    if (moduleType.equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+    if (moduleType.equals(ModuleType.KUBEWARDEN.name())) {
       kubewarden.apply(b);
     }
     if (entrypoint != null) {

@@ -2,6 +2,7 @@ package dev.k8swasm.cli;
 
 import dev.k8swasm.admission.RuleMatcher;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
 import java.io.PrintWriter;
@@ -134,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
         review instanceof ReviewRequest.Admission a && a.bare() ? " (bare AdmissionRequest)" : "");
     if (module != null
         && review instanceof ReviewRequest.Admission admission
-        && moduleOptions.type(module, kubewarden).equals(ModuleSpec.TYPE_KUBEWARDEN)) {
+        && moduleOptions.type(module, kubewarden).equals(ModuleType.KUBEWARDEN.name())) {
       Optional<String> failure =
           KubewardenRunner.run(
               moduleSpec(), admission, moduleOptions.mutating(), spec.commandLine().getOut());

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,8 @@ class BadInputTest {
     @Test
     void typeWithoutRuntimeSaysWhatToAdd() {
       org.junit.jupiter.api.Assumptions.assumeFalse(
-          ModuleRuntimes.types().contains("kubewarden"), "the kubewarden runtime is available");
+          ModuleRuntimes.types().contains(ModuleType.KUBEWARDEN),
+          "the kubewarden runtime is available");
 
       String err =
           failure(

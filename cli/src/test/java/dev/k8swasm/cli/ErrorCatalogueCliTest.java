@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.k8swasm.module.ModuleRuntimes;
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +30,7 @@ class ErrorCatalogueCliTest {
   @ValueSource(strings = {"policy_wapc_init.wasm", "policy_wapc_start.wasm", "policy_wasi.wasm"})
   void invalidSettingsOfAKubewardenPolicy(String policy) {
     assumeTrue(
-        ModuleRuntimes.types().contains(ModuleSpec.TYPE_KUBEWARDEN),
+        ModuleRuntimes.types().contains(ModuleType.KUBEWARDEN),
         "the Kubewarden runtime is on the class path");
 
     Cli.Result r =

@@ -294,6 +294,6 @@ public class ServeCommandTest {
   }
 
   static JsonNode yaml(Path file) throws Exception {
-    return Json.yamlMapper().readTree(Files.readString(file));
+    return Json.yamlReader().readTree(Files.readString(file));
   }
 }

@@ -32,8 +32,8 @@ class DeployManifestsTest {
   static List<JsonNode> documents(String file) throws Exception {
     List<JsonNode> docs = new ArrayList<>();
     try (var it =
-        Json.yamlMapper()
-            .readerFor(JsonNode.class)
+        Json.yamlReader()
+            .forType(JsonNode.class)
             .readValues(Files.readString(DEPLOY.resolve(file)))) {
       while (it.hasNext()) {
         JsonNode d = (JsonNode) it.next();
@@ -119,7 +119,7 @@ class DeployManifestsTest {
   void portsProbesAndFilesAgreeWithTheServerConfiguration() throws Exception {
     JsonNode cm = document("configmap.yaml");
     String text = cm.path("data").path("config.yaml").asText();
-    JsonNode raw = Json.yamlMapper().readTree(text);
+    JsonNode raw = Json.yamlReader().readTree(text);
     ServeSettings settings = ServeSettings.read(localConfig(true), ServeSettings.Overrides.none());
     // every module exists (the modules ConfigMap is made of these files) and the sections load
     ServerConfig config = ServerConfig.read(localConfig(false));
@@ -259,7 +259,7 @@ class DeployManifestsTest {
           doc.path("kind").asText().startsWith("Mutating")
               ? KubeConfigs.MUTATING
               : KubeConfigs.VALIDATING;
-      JsonNode generated = Json.yamlMapper().readTree(Files.readString(out.resolve(file)));
+      JsonNode generated = Json.yamlReader().readTree(Files.readString(out.resolve(file)));
       ObjectNode expected = (ObjectNode) generated.deepCopy();
       expected
           .path("webhooks")

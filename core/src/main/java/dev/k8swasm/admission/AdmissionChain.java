@@ -55,7 +55,14 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
     this.uids = b.uids;
   }
 
-  /** A builder for a chain. */
+  /** A chain of {@code hooks}, in order (no namespace labels, random request uids). */
+  public static AdmissionChain of(List<AdmissionHook> hooks) {
+    Builder b = builder();
+    hooks.forEach(b::add);
+    return b.build();
+  }
+
+  /** A builder for a chain (hooks, namespace labels, request uids). */
   public static Builder builder() {
     return new Builder();
   }
@@ -249,7 +256,7 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
       }
       JsonNode next;
       try {
-        next = JsonPatches.apply(Json.mapper().readTree(patch), current);
+        next = JsonPatches.apply(Json.reader().readTree(patch), current);
       } catch (java.io.IOException | IllegalArgumentException e) {
         // As in kube-apiserver, a patch that cannot be applied is an internal error whatever the
         // failure policy: skipping it would silently admit an object the module meant to change.
@@ -324,16 +331,8 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
           new AdmissionResponse(
               request.uid(),
               false,
-              new Status(
-                  null,
-                  null,
-                  null,
-                  "Failure",
-                  "failed calling module \"" + hook.name() + "\": " + detail,
-                  "InternalError",
-                  null,
-                  500,
-                  null),
+              Status.failure(
+                  500, "InternalError", "failed calling module \"" + hook.name() + "\": " + detail),
               null,
               null,
               annotations.isEmpty() ? null : annotations,
@@ -366,7 +365,7 @@ public final class AdmissionChain implements AdmissionController, AutoCloseable 
       return new AdmissionResponse(
           request.uid(),
           false,
-          new Status(null, null, null, "Failure", message, reason, details, code, null),
+          Status.failure(code, reason, message).withDetails(details),
           null,
           null,
           annotations.isEmpty() ? null : annotations,

@@ -12,7 +12,6 @@ import java.util.Objects;
 public final class AdmissionHook {
   private final String name;
   private final AdmissionController controller;
-  private final boolean mutating;
   private final List<RuleWithOperations> rules;
   private final FailurePolicy failurePolicy;
   private final LabelSelector namespaceSelector;
@@ -22,7 +21,6 @@ public final class AdmissionHook {
   private AdmissionHook(Builder b) {
     this.name = b.name;
     this.controller = b.controller;
-    this.mutating = b.mutating;
     this.rules = List.copyOf(b.rules);
     this.failurePolicy = b.failurePolicy;
     this.namespaceSelector = b.namespaceSelector;
@@ -45,9 +43,9 @@ public final class AdmissionHook {
     return controller;
   }
 
-  /** Whether the hook runs in the mutating phase. */
+  /** Whether the hook runs in the mutating phase: whether its controller mutates. */
   public boolean mutating() {
-    return mutating;
+    return controller.mutating();
   }
 
   /** The rules selecting the requests it sees. */
@@ -77,14 +75,13 @@ public final class AdmissionHook {
 
   @Override
   public String toString() {
-    return "AdmissionHook[" + name + (mutating ? ", mutating]" : "]");
+    return "AdmissionHook[" + name + (mutating() ? ", mutating]" : "]");
   }
 
   /** Builds {@link AdmissionHook}s. */
   public static final class Builder {
     private final String name;
     private final AdmissionController controller;
-    private boolean mutating;
     private List<RuleWithOperations> rules = List.of();
     private FailurePolicy failurePolicy = FailurePolicy.FAIL;
     private LabelSelector namespaceSelector = LabelSelector.EVERYTHING;
@@ -94,12 +91,6 @@ public final class AdmissionHook {
     private Builder(String name, AdmissionController controller) {
       this.name = Objects.requireNonNull(name, "name");
       this.controller = Objects.requireNonNull(controller, "controller");
-      this.mutating = controller.mutating();
-    }
-
-    public Builder mutating(boolean mutating) {
-      this.mutating = mutating;
-      return this;
     }
 
     /** The rules; a hook without rules is never called. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.authn.UserInfo;
 import dev.k8swasm.json.Copies;
@@ -296,7 +297,7 @@ public record AdmissionReview(
       if (optionsKind == null) {
         return null;
       }
-      ObjectNode o = Json.mapper().createObjectNode();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("kind", optionsKind);
       o.put("apiVersion", "meta.k8s.io/v1");
       if (dryRun) {
@@ -316,7 +317,7 @@ public record AdmissionReview(
         return Json.readTree(bytes);
       }
       try {
-        return Json.mapper().valueToTree(value);
+        return Json.tree(value);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "the " + what + " cannot be converted to JSON: " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.EvaluationDecision;
 import dev.k8swasm.observe.EvaluationListener;
 import java.util.Base64;
 import java.util.Objects;
@@ -53,10 +54,20 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     return new ModuleAdmissionController(module, true, EvaluationListener.NONE);
   }
 
+  /** A validating controller asking {@code module} (same as {@link #validating}). */
+  public static ModuleAdmissionController of(PolicyModule module) {
+    return validating(module);
+  }
+
   /** A controller asking {@code module}, reporting to {@code listener}. */
   public static ModuleAdmissionController of(
       PolicyModule module, boolean mutating, EvaluationListener listener) {
     return new ModuleAdmissionController(module, mutating, listener);
+  }
+
+  /** A builder for a controller asking {@code module} (validating, reporting nowhere). */
+  public static Builder builder(PolicyModule module) {
+    return new Builder(module);
   }
 
   /** The module's name. */
@@ -80,15 +91,18 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     long start = System.nanoTime();
     try {
       AdmissionResponse response = ask(review, request);
-      report(start, response.allowedOrFalse() ? "allowed" : "denied", null);
+      report(
+          start,
+          response.allowedOrFalse() ? EvaluationDecision.ALLOW : EvaluationDecision.DENY,
+          null);
       return review.withResponse(response);
     } catch (ModuleException e) {
-      report(start, "error", e.reason());
+      report(start, EvaluationDecision.ERROR, e.reason());
       throw e;
     }
   }
 
-  private void report(long start, String decision, FailureReason failure) {
+  private void report(long start, EvaluationDecision decision, FailureReason failure) {
     EvaluationListener.report(
         listener, module.name(), ReviewKind.ADMISSION, decision, start, failure);
   }
@@ -154,7 +168,7 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
     }
     JsonNode parsed;
     try {
-      parsed = Json.mapper().readTree(patch);
+      parsed = Json.reader().readTree(patch);
     } catch (java.io.IOException e) {
       throw badPatch("patch is not valid JSON: " + e.getMessage());
     }
@@ -196,5 +210,31 @@ public final class ModuleAdmissionController implements AdmissionController, Aut
   @Override
   public String toString() {
     return "ModuleAdmissionController[" + module.name() + (mutating ? ", mutating]" : "]");
+  }
+
+  /** Builds {@link ModuleAdmissionController}s. */
+  public static final class Builder {
+    private final PolicyModule module;
+    private boolean mutating;
+    private EvaluationListener listener = EvaluationListener.NONE;
+
+    private Builder(PolicyModule module) {
+      this.module = Objects.requireNonNull(module, "module");
+    }
+
+    /** Whether the module mutates (runs in the mutating phase; default false). */
+    public Builder mutating(boolean mutating) {
+      this.mutating = mutating;
+      return this;
+    }
+
+    public Builder listener(EvaluationListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public ModuleAdmissionController build() {
+      return new ModuleAdmissionController(module, mutating, listener);
+    }
   }
 }

@@ -45,4 +45,23 @@ public record Status(
   public static Status of(int code, String reason, String message) {
     return new Status(null, null, null, null, message, reason, null, code, null);
   }
+
+  /** A status with only a message (no code). */
+  public static Status of(String message) {
+    return new Status(null, null, null, null, message, null, null, null, null);
+  }
+
+  /**
+   * A {@code Failure} status: an HTTP code, a machine-readable reason such as {@code Forbidden}
+   * (may be null) and a message.
+   */
+  public static Status failure(int code, String reason, String message) {
+    return new Status(null, null, null, "Failure", message, reason, null, code, null);
+  }
+
+  /** This status with {@code details} (extended data, kept as given; null for none). */
+  public Status withDetails(JsonNode details) {
+    return new Status(
+        apiVersion, kind, metadata, status, message, reason, details, code, additionalProperties);
+  }
 }

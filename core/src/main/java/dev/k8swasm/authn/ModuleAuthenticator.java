@@ -6,6 +6,7 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.EvaluationDecision;
 import dev.k8swasm.observe.EvaluationListener;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -74,8 +75,12 @@ public final class ModuleAuthenticator implements Authenticator, AutoCloseable {
       result =
           AuthenticationResult.failed(List.of(Redaction.redact(e.getMessage(), review.token())));
     }
-    String decision =
-        failure != null ? "error" : result.authenticated() ? "authenticated" : "unauthenticated";
+    EvaluationDecision decision =
+        failure != null
+            ? EvaluationDecision.ERROR
+            : result.authenticated()
+                ? EvaluationDecision.AUTHENTICATED
+                : EvaluationDecision.UNAUTHENTICATED;
     EvaluationListener.report(
         listener, module.name(), ReviewKind.AUTHENTICATION, decision, start, failure);
     return result;

@@ -5,6 +5,7 @@ import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.EvaluationDecision;
 import dev.k8swasm.observe.EvaluationListener;
 import java.util.Objects;
 
@@ -64,17 +65,17 @@ public final class ModuleAuthorizer implements Authorizer, AutoCloseable {
         listener,
         module.name(),
         ReviewKind.AUTHORIZATION,
-        failure != null ? "error" : label(decision.decision()),
+        failure != null ? EvaluationDecision.ERROR : decision(decision.decision()),
         start,
         failure);
     return decision;
   }
 
-  private static String label(AuthorizationDecision.Decision d) {
+  private static EvaluationDecision decision(AuthorizationDecision.Decision d) {
     return switch (d) {
-      case ALLOW -> "allow";
-      case DENY -> "deny";
-      case NO_OPINION -> "no-opinion";
+      case ALLOW -> EvaluationDecision.ALLOW;
+      case DENY -> EvaluationDecision.DENY;
+      case NO_OPINION -> EvaluationDecision.NO_OPINION;
     };
   }
 

@@ -2,6 +2,7 @@ package dev.k8swasm.config;
 
 import dev.k8swasm.admission.NamespaceLabels;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.observe.EvaluationListener;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,8 +10,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * How {@link Chains} turns a configuration into chains: the listener every module reports to, where
- * namespace labels come from, and a hook to adjust each module's spec (e.g. to add host capability
- * handlers, a fixed clock, or limits given on a command line). Immutable.
+ * namespace labels come from, a hook to adjust each module's spec (e.g. to add host capability
+ * handlers, a fixed clock, or limits given on a command line) and a hook to decorate each loaded
+ * module (e.g. to record its calls in tests). Immutable.
  */
 public final class ChainOptions {
   private static final ChainOptions DEFAULTS = builder().build();
@@ -18,11 +20,13 @@ public final class ChainOptions {
   private final EvaluationListener listener;
   private final NamespaceLabels namespaceLabels;
   private final UnaryOperator<ModuleSpec.Builder> specCustomizer;
+  private final UnaryOperator<PolicyModule> moduleDecorator;
 
   private ChainOptions(Builder b) {
     this.listener = b.listener;
     this.namespaceLabels = b.namespaceLabels;
     this.specCustomizer = b.specCustomizer;
+    this.moduleDecorator = b.moduleDecorator;
   }
 
   /** No listener, no namespace labels, specs as configured. */
@@ -33,6 +37,17 @@ public final class ChainOptions {
   /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b =
+        builder()
+            .listener(listener)
+            .specCustomizer(specCustomizer)
+            .moduleDecorator(moduleDecorator);
+    b.namespaceLabels = namespaceLabels;
+    return b;
   }
 
   /** The listener every module reports to. */
@@ -50,11 +65,20 @@ public final class ChainOptions {
     return specCustomizer;
   }
 
+  /**
+   * Applied to every loaded module before it joins a chain: what it returns is what the chain asks
+   * (and closes). Identity by default.
+   */
+  public UnaryOperator<PolicyModule> moduleDecorator() {
+    return moduleDecorator;
+  }
+
   /** Builds {@link ChainOptions}. */
   public static final class Builder {
     private EvaluationListener listener = EvaluationListener.NONE;
     private NamespaceLabels namespaceLabels;
     private UnaryOperator<ModuleSpec.Builder> specCustomizer = UnaryOperator.identity();
+    private UnaryOperator<PolicyModule> moduleDecorator = UnaryOperator.identity();
 
     private Builder() {}
 
@@ -70,6 +94,15 @@ public final class ChainOptions {
 
     public Builder specCustomizer(UnaryOperator<ModuleSpec.Builder> specCustomizer) {
       this.specCustomizer = Objects.requireNonNull(specCustomizer, "specCustomizer");
+      return this;
+    }
+
+    /**
+     * Decorates every loaded module (default: identity); the decorator must delegate {@link
+     * PolicyModule#close()} to the module it wraps.
+     */
+    public Builder moduleDecorator(UnaryOperator<PolicyModule> moduleDecorator) {
+      this.moduleDecorator = Objects.requireNonNull(moduleDecorator, "moduleDecorator");
       return this;
     }
 

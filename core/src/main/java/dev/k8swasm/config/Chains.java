@@ -105,13 +105,15 @@ public final class Chains {
         options,
         ReviewKind.AUTHORIZATION,
         (m, c, problems) -> {
-          AuthorizationFailurePolicy policy = AuthorizationFailurePolicy.NO_OPINION;
-          if (c.failurePolicy().isPresent()) {
-            try {
-              policy = AuthorizationFailurePolicy.parse(c.failurePolicy().get());
-            } catch (IllegalArgumentException e) {
-              problems.add(c.source() + ": field 'failurePolicy': " + e.getMessage());
-            }
+          AuthorizationFailurePolicy policy =
+              c.authorizationFailurePolicy().orElse(AuthorizationFailurePolicy.NO_OPINION);
+          String written =
+              c.failurePolicy()
+                  .map(Chains::wireName)
+                  .orElse(c.invalidFields().get("failurePolicy"));
+          if (written != null) {
+            // an admission value, or none at all: the parser says what authorization accepts
+            invalid(c, "failurePolicy", () -> AuthorizationFailurePolicy.parse(written), problems);
           }
           return ModuleAuthorizer.builder(m)
               .failurePolicy(policy)
@@ -174,18 +176,25 @@ public final class Chains {
     }
     AdmissionHook.Builder b =
         AdmissionHook.builder(
-                c.name(), ModuleAdmissionController.of(m, mutating, options.listener()))
-            .mutating(mutating)
+                c.name(),
+                ModuleAdmissionController.builder(m)
+                    .mutating(mutating)
+                    .listener(options.listener())
+                    .build())
             .rules(rules);
-    try {
-      c.failurePolicy().map(FailurePolicy::parse).ifPresent(b::failurePolicy);
-    } catch (IllegalArgumentException e) {
-      problems.add(c.source() + ": field 'failurePolicy': " + e.getMessage());
+    c.failurePolicy().ifPresent(b::failurePolicy);
+    String written =
+        c.authorizationFailurePolicy()
+            .map(Chains::wireName)
+            .orElse(c.invalidFields().get("failurePolicy"));
+    if (written != null) {
+      // an authorization value, or none at all: the parser says what admission accepts
+      invalid(c, "failurePolicy", () -> FailurePolicy.parse(written), problems);
     }
-    try {
-      c.reinvocationPolicy().map(ReinvocationPolicy::parse).ifPresent(b::reinvocationPolicy);
-    } catch (IllegalArgumentException e) {
-      problems.add(c.source() + ": field 'reinvocationPolicy': " + e.getMessage());
+    c.reinvocationPolicy().ifPresent(b::reinvocationPolicy);
+    String reinvocation = c.invalidFields().get("reinvocationPolicy");
+    if (reinvocation != null) {
+      invalid(c, "reinvocationPolicy", () -> ReinvocationPolicy.parse(reinvocation), problems);
     }
     c.namespaceSelector().ifPresent(b::namespaceSelector);
     c.objectSelector().ifPresent(b::objectSelector);
@@ -221,6 +230,7 @@ public final class Chains {
         problems.add(c.source() + ": " + e.getMessage());
         continue;
       }
+      module = Objects.requireNonNull(options.moduleDecorator().apply(module), "decorated module");
       loaded.add(module);
       if (!module.kinds().contains(kind)) {
         problems.add(
@@ -250,5 +260,30 @@ public final class Chains {
       case AUTHORIZATION -> "authz";
       case ADMISSION -> "validate";
     };
+  }
+
+  /** How {@code policy} is written in configuration. */
+  private static String wireName(FailurePolicy policy) {
+    return switch (policy) {
+      case FAIL -> "Fail";
+      case IGNORE -> "Ignore";
+    };
+  }
+
+  /** How {@code policy} is written in configuration. */
+  private static String wireName(AuthorizationFailurePolicy policy) {
+    return switch (policy) {
+      case NO_OPINION -> "NoOpinion";
+      case DENY -> "Deny";
+    };
+  }
+
+  /** Adds the message of {@code parse}, which rejects a value of {@code field}, to the problems. */
+  private static void invalid(ModuleConfig c, String field, Runnable parse, List<String> problems) {
+    try {
+      parse.run();
+    } catch (IllegalArgumentException e) {
+      problems.add(c.source() + ": field '" + field + "': " + e.getMessage());
+    }
   }
 }

@@ -1,13 +1,16 @@
 package dev.k8swasm.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.LabelSelector;
+import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.source.ModuleReference;
 import dev.k8swasm.source.ModuleSources;
 import java.io.IOException;
@@ -80,7 +83,7 @@ public final class ConfigLoader {
   public static PolicyConfig load(Path file) {
     JsonNode root = readDocument(file);
     PolicyConfig config = parse(root, file.toAbsolutePath().getParent(), file.toString());
-    return new PolicyConfig(config.modules(), config.implicitAudiences(), Optional.of(file));
+    return PolicyConfig.of(config.modules(), config.implicitAudiences(), file);
   }
 
   /**
@@ -134,7 +137,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new PolicyConfig(modules, implicitAudiences, Optional.empty());
+    return PolicyConfig.of(modules, implicitAudiences, null);
   }
 
   /**
@@ -233,20 +236,34 @@ public final class ConfigLoader {
               + "': "
               + ModuleSources.unsupported(module.scheme()));
     }
-    String type =
-        Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleSpec.TYPE_WASI);
-    if (!type.equals(ModuleSpec.TYPE_WASI)
-        && !type.equals(ModuleSpec.TYPE_KUBEWARDEN)
-        && !type.equals("rego")) {
+    String typeName =
+        Optional.ofNullable(text(node, "type", where, problems)).orElse(ModuleType.WASI.name());
+    ModuleType type = ModuleType.WASI;
+    if (typeName.equals(ModuleType.WASI.name())
+        || typeName.equals(ModuleType.KUBEWARDEN.name())
+        || typeName.equals("rego")) {
+      type = ModuleType.of(typeName);
+    } else {
       problems.add(
-          where + ": field 'type': unknown type '" + type + "' (use wasi, kubewarden or rego)");
+          where + ": field 'type': unknown type '" + typeName + "' (use wasi, kubewarden or rego)");
     }
     Optional<JsonNode> settings = Optional.ofNullable(node.get("settings"));
     boolean debug = bool(node, "debug", where, problems).orElse(false);
     Optional<Boolean> mutating = bool(node, "mutating", where, problems);
     Optional<List<RuleWithOperations>> rules = rules(node.get("rules"), where, problems);
-    Optional<String> failurePolicy =
-        Optional.ofNullable(text(node, "failurePolicy", where, problems));
+    // failurePolicy is parsed here, once, into the vocabulary it belongs to. A value of neither
+    // is kept as written, for the chain that uses the entry to report (with its module's problems)
+    Map<String, String> invalid = new java.util.LinkedHashMap<>();
+    Optional<FailurePolicy> failurePolicy = Optional.empty();
+    Optional<AuthorizationFailurePolicy> authorizationFailurePolicy = Optional.empty();
+    String failureText = text(node, "failurePolicy", where, problems);
+    if (failureText != null) {
+      failurePolicy = parsed(() -> FailurePolicy.parse(failureText));
+      authorizationFailurePolicy = parsed(() -> AuthorizationFailurePolicy.parse(failureText));
+      if (failurePolicy.isEmpty() && authorizationFailurePolicy.isEmpty()) {
+        invalid.put("failurePolicy", failureText);
+      }
+    }
     Limits.Builder limits = Limits.builder();
     parse(node, "timeout", where, problems, s -> limits.timeout(positiveDuration(s)));
     parse(node, "maxMemory", where, problems, s -> limits.maxMemoryBytes(positiveSize(s)));
@@ -261,8 +278,14 @@ public final class ConfigLoader {
         selector(node.get("namespaceSelector"), where + ": field 'namespaceSelector'", problems);
     Optional<LabelSelector> objectSelector =
         selector(node.get("objectSelector"), where + ": field 'objectSelector'", problems);
-    Optional<String> reinvocation =
-        Optional.ofNullable(text(node, "reinvocationPolicy", where, problems));
+    Optional<ReinvocationPolicy> reinvocation = Optional.empty();
+    String reinvocationText = text(node, "reinvocationPolicy", where, problems);
+    if (reinvocationText != null) {
+      reinvocation = parsed(() -> ReinvocationPolicy.parse(reinvocationText));
+      if (reinvocation.isEmpty()) {
+        invalid.put("reinvocationPolicy", reinvocationText);
+      }
+    }
     Limits built = null;
     try {
       built = limits.build();
@@ -272,23 +295,24 @@ public final class ConfigLoader {
     if (problems.size() > before) {
       return null;
     }
-    return new ModuleConfig(
-        name,
-        module,
-        settings,
-        debug,
-        mutating,
-        type,
-        rules,
-        failurePolicy,
-        built,
-        engine[0],
-        Optional.ofNullable(strategy[0]),
-        namespaceSelector,
-        objectSelector,
-        reinvocation,
-        options,
-        where);
+    return ModuleConfig.builder(name, module)
+        .settings(settings.orElse(null))
+        .debug(debug)
+        .mutating(mutating.orElse(null))
+        .type(type)
+        .rules(rules.orElse(null))
+        .failurePolicy(failurePolicy.orElse(null))
+        .authorizationFailurePolicy(authorizationFailurePolicy.orElse(null))
+        .limits(built)
+        .engine(engine[0])
+        .strategy(strategy[0])
+        .namespaceSelector(namespaceSelector.orElse(null))
+        .objectSelector(objectSelector.orElse(null))
+        .reinvocationPolicy(reinvocation.orElse(null))
+        .options(options)
+        .invalidFields(invalid)
+        .source(where)
+        .build();
   }
 
   /** A duration above zero, e.g. {@code 2s}; the message of a bad one shows the accepted forms. */
@@ -477,5 +501,14 @@ public final class ConfigLoader {
   private static Path resolve(Path baseDir, String path) {
     Path p = Path.of(path);
     return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p).normalize();
+  }
+
+  /** The value {@code parse} returns, or empty when it rejects its input. */
+  private static <T> Optional<T> parsed(java.util.function.Supplier<T> parse) {
+    try {
+      return Optional.of(parse.get());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

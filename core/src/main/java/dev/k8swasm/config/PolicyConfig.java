@@ -5,18 +5,52 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A loaded configuration: the module entries in order.
- *
- * @param modules the module entries, in configuration order
- * @param implicitAudiences authentication: the server's own audiences, used when a module returns
- *     none (empty: a module vouches for the requested audiences)
- * @param file the file it was read from, if any
+ * A loaded configuration: the module entries in order. Immutable; {@link ConfigLoader} makes them,
+ * or {@link #of}.
  */
-public record PolicyConfig(
-    List<ModuleConfig> modules, List<String> implicitAudiences, Optional<Path> file) {
+public final class PolicyConfig {
+  private final List<ModuleConfig> modules;
+  private final List<String> implicitAudiences;
+  private final Path file;
 
-  public PolicyConfig {
-    modules = List.copyOf(modules);
-    implicitAudiences = List.copyOf(implicitAudiences);
+  private PolicyConfig(List<ModuleConfig> modules, List<String> implicitAudiences, Path file) {
+    this.modules = List.copyOf(modules);
+    this.implicitAudiences = List.copyOf(implicitAudiences);
+    this.file = file;
+  }
+
+  /**
+   * A configuration of {@code modules}.
+   *
+   * @param implicitAudiences authentication: the server's own audiences, used when a module returns
+   *     none (empty: a module vouches for the requested audiences)
+   * @param file the file it was read from; null for none
+   */
+  public static PolicyConfig of(
+      List<ModuleConfig> modules, List<String> implicitAudiences, Path file) {
+    return new PolicyConfig(modules, implicitAudiences, file);
+  }
+
+  /** The module entries, in configuration order. */
+  public List<ModuleConfig> modules() {
+    return modules;
+  }
+
+  /**
+   * Authentication: the server's own audiences, used when a module returns none (empty: a module
+   * vouches for the requested audiences).
+   */
+  public List<String> implicitAudiences() {
+    return implicitAudiences;
+  }
+
+  /** The file it was read from, if any. */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyConfig[" + modules.size() + " modules" + (file == null ? "" : ", " + file) + "]";
   }
 }

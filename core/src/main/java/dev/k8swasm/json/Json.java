@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,8 +21,9 @@ import java.util.Objects;
  *
  * <p>Bad input never throws a checked exception: {@link #readTree}, {@link #read} and {@link
  * #convert} throw {@link IllegalArgumentException} with a one-line message saying what is wrong
- * with the document, so a webhook can answer such a request with HTTP 400. The methods and the
- * mappers are thread-safe; the mappers must not be reconfigured by callers.
+ * with the document, so a webhook can answer such a request with HTTP 400. The methods are
+ * thread-safe. The mappers themselves are never handed out: {@link #reader()}, {@link #writer()}
+ * and their YAML counterparts give immutable readers and writers configured the same way.
  */
 public final class Json {
 
@@ -56,14 +58,32 @@ public final class Json {
 
   private Json() {}
 
-  /** The shared JSON mapper. */
-  public static ObjectMapper mapper() {
-    return JSON;
+  /**
+   * A reader of JSON with the library's configuration. Readers are immutable: derive variants with
+   * its {@code with...} and {@code forType} methods.
+   */
+  public static ObjectReader reader() {
+    return JSON.reader();
   }
 
-  /** The shared YAML mapper. */
-  public static ObjectMapper yamlMapper() {
-    return YAML;
+  /** A writer of JSON with the library's configuration (immutable, like {@link #reader()}). */
+  public static ObjectWriter writer() {
+    return JSON.writer();
+  }
+
+  /** A reader of YAML with the library's configuration (immutable). */
+  public static ObjectReader yamlReader() {
+    return YAML.reader();
+  }
+
+  /** A writer of YAML with the library's configuration (immutable). */
+  public static ObjectWriter yamlWriter() {
+    return YAML.writer();
+  }
+
+  /** Converts any value (a wire type, a list, a map, a model object) into a tree. */
+  public static JsonNode tree(Object value) {
+    return JSON.valueToTree(value);
   }
 
   /**

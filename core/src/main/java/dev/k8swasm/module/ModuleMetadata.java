@@ -1,19 +1,93 @@
 package dev.k8swasm.module;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a module declares about itself, used as defaults that configuration may override.
- *
- * @param rules admission rules (a JSON list of RuleWithOperations), if declared
- * @param mutating whether the module mutates, if declared
- * @param raw the module's whole metadata document, if any
+ * What a module declares about itself, used as defaults that configuration may override. Immutable;
+ * build with {@link #builder()}.
  */
-public record ModuleMetadata(
-    Optional<JsonNode> rules, Optional<Boolean> mutating, Optional<JsonNode> raw) {
-
+public final class ModuleMetadata {
   /** No metadata. */
-  public static final ModuleMetadata NONE =
-      new ModuleMetadata(Optional.empty(), Optional.empty(), Optional.empty());
+  public static final ModuleMetadata NONE = builder().build();
+
+  private final JsonNode rules;
+  private final Boolean mutating;
+  private final JsonNode raw;
+
+  private ModuleMetadata(Builder b) {
+    this.rules = b.rules;
+    this.mutating = b.mutating;
+    this.raw = b.raw;
+  }
+
+  /** A builder with nothing declared. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Admission rules (a JSON list of RuleWithOperations), if declared. */
+  public Optional<JsonNode> rules() {
+    return Optional.ofNullable(rules);
+  }
+
+  /** Whether the module mutates, if declared. */
+  public Optional<Boolean> mutating() {
+    return Optional.ofNullable(mutating);
+  }
+
+  /** The module's whole metadata document, if any. */
+  public Optional<JsonNode> raw() {
+    return Optional.ofNullable(raw);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModuleMetadata m
+        && Objects.equals(rules, m.rules)
+        && Objects.equals(mutating, m.mutating)
+        && Objects.equals(raw, m.raw);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(rules, mutating, raw);
+  }
+
+  @Override
+  public String toString() {
+    return "ModuleMetadata[rules=" + rules + ", mutating=" + mutating + ", raw=" + raw + "]";
+  }
+
+  /** Builds {@link ModuleMetadata}. */
+  public static final class Builder {
+    private JsonNode rules;
+    private Boolean mutating;
+    private JsonNode raw;
+
+    private Builder() {}
+
+    /** The declared admission rules (a JSON list of RuleWithOperations); null for none. */
+    public Builder rules(JsonNode rules) {
+      this.rules = rules;
+      return this;
+    }
+
+    /** Declares whether the module mutates. */
+    public Builder mutating(boolean mutating) {
+      this.mutating = mutating;
+      return this;
+    }
+
+    /** The module's whole metadata document; null for none. */
+    public Builder raw(JsonNode raw) {
+      this.raw = raw;
+      return this;
+    }
+
+    public ModuleMetadata build() {
+      return new ModuleMetadata(this);
+    }
+  }
 }

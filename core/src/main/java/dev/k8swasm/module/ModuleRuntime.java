@@ -7,8 +7,8 @@ package dev.k8swasm.module;
  */
 public interface ModuleRuntime {
 
-  /** The module type this runtime loads, e.g. {@code wasi} or {@code kubewarden}. */
-  String type();
+  /** The module type this runtime loads, e.g. {@link ModuleType#WASI}. */
+  ModuleType type();
 
   /**
    * Loads, validates and prepares a module, so that it fails now rather than on its first request.

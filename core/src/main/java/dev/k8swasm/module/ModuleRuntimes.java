@@ -7,6 +7,7 @@ import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -22,16 +23,16 @@ public final class ModuleRuntimes {
    *
    * @throws IllegalArgumentException naming the artifact to add when none is available
    */
-  public static ModuleRuntime forType(String type) {
-    ModuleRuntime runtime = all().get(type);
+  public static ModuleRuntime forType(ModuleType type) {
+    Objects.requireNonNull(type, "type");
+    ModuleRuntime runtime = all().get(type.name());
     if (runtime == null) {
       String hint =
-          switch (type) {
-            case ModuleSpec.TYPE_WASI -> " (add dev.k8swasm:k8s-wasm-wasi to the class path)";
-            case ModuleSpec.TYPE_KUBEWARDEN ->
-                " (add dev.k8swasm:k8s-wasm-kubewarden-compat to the class path)";
-            default -> "";
-          };
+          type.equals(ModuleType.WASI)
+              ? " (add dev.k8swasm:k8s-wasm-wasi to the class path)"
+              : type.equals(ModuleType.KUBEWARDEN)
+                  ? " (add dev.k8swasm:k8s-wasm-kubewarden-compat to the class path)"
+                  : "";
       throw new IllegalArgumentException(
           "no runtime for module type '" + type + "'" + hint + "; available: " + all().keySet());
     }
@@ -77,9 +78,9 @@ public final class ModuleRuntimes {
     return spec.toBuilder().source(module).build();
   }
 
-  /** The module types available. */
-  public static List<String> types() {
-    return List.copyOf(all().keySet());
+  /** The module types available, ordered by name. */
+  public static List<ModuleType> types() {
+    return all().keySet().stream().map(ModuleType::of).toList();
   }
 
   private static Map<String, ModuleRuntime> all() {
@@ -88,7 +89,7 @@ public final class ModuleRuntimes {
       found =
           ServiceLoader.load(ModuleRuntime.class, ModuleRuntimes.class.getClassLoader()).stream()
               .map(ServiceLoader.Provider::get)
-              .collect(Collectors.toMap(ModuleRuntime::type, r -> r, (a, b) -> a, TreeMap::new));
+              .collect(Collectors.toMap(r -> r.type().name(), r -> r, (a, b) -> a, TreeMap::new));
       cache = found;
     }
     return found;

@@ -18,17 +18,11 @@ import java.util.function.Supplier;
  * limits and engine choices. Immutable; build with {@link #builder(String)}.
  */
 public final class ModuleSpec {
-  /** The module type of the WASI module contract. */
-  public static final String TYPE_WASI = "wasi";
-
-  /** The module type of Kubewarden policies. */
-  public static final String TYPE_KUBEWARDEN = "kubewarden";
-
   private final String name;
   private final Path path;
   private final byte[] bytes;
   private final ModuleReference source;
-  private final String type;
+  private final ModuleType type;
   private final JsonNode settings;
   private final boolean debug;
   private final Limits limits;
@@ -105,7 +99,7 @@ public final class ModuleSpec {
   }
 
   /** The module type: {@code wasi} (default) or {@code kubewarden}. */
-  public String type() {
+  public ModuleType type() {
     return type;
   }
 
@@ -173,7 +167,7 @@ public final class ModuleSpec {
     private Path path;
     private byte[] bytes;
     private ModuleReference source;
-    private String type = TYPE_WASI;
+    private ModuleType type = ModuleType.WASI;
     private JsonNode settings;
     private boolean debug;
     private Limits limits = Limits.defaults();
@@ -232,9 +226,19 @@ public final class ModuleSpec {
       return this;
     }
 
-    public Builder type(String type) {
+    /** The module type (default {@link ModuleType#WASI}). */
+    public Builder type(ModuleType type) {
       this.type = Objects.requireNonNull(type, "type");
       return this;
+    }
+
+    /**
+     * The module type called {@code type}: {@code type(ModuleType.of(type))}.
+     *
+     * @throws IllegalArgumentException when it is not a valid type name
+     */
+    public Builder type(String type) {
+      return type(ModuleType.of(type));
     }
 
     /** The settings passed to the module on every call; null for none. */

@@ -3,7 +3,6 @@ package dev.k8swasm.observe;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ReviewKind;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Receives every module evaluation, for metrics and tracing. Called on the evaluating thread:
@@ -26,17 +25,13 @@ public interface EvaluationListener {
       EvaluationListener listener,
       String module,
       ReviewKind kind,
-      String decision,
+      EvaluationDecision decision,
       long startNanos,
       FailureReason failure) {
     notify(
         listener,
-        new Evaluation(
-            module,
-            kind,
-            decision,
-            Duration.ofNanos(System.nanoTime() - startNanos),
-            Optional.ofNullable(failure)));
+        Evaluation.of(
+            module, kind, decision, Duration.ofNanos(System.nanoTime() - startNanos), failure));
   }
 
   /** Calls safely, so a failing listener never changes a decision. */

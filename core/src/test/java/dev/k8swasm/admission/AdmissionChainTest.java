@@ -416,8 +416,7 @@ class AdmissionChainTest {
     AdmissionChain chain =
         AdmissionChain.builder()
             .add(
-                AdmissionHook.builder("m", ModuleAdmissionController.mutating(m))
-                    .mutating(false)
+                AdmissionHook.builder("m", ModuleAdmissionController.validating(m))
                     .rules(CONFIGMAPS)
                     .build())
             .build();
@@ -429,6 +428,23 @@ class AdmissionChainTest {
     assertThat(response.status().message())
         .contains("a validating controller may not return a patch")
         .contains("AdmissionHook.builder(..).mutating(true)");
+  }
+
+  @Test
+  void ofSortsTheHooksIntoPhasesKeepingTheirOrder() {
+    FakeModule m = module("m", addLabel("x", "y"));
+    FakeModule v1 = module("v1", Fixtures.allow());
+    FakeModule v2 = module("v2", Fixtures.allow());
+    AdmissionHook first = AdmissionHook.builder("v1", ModuleAdmissionController.of(v1)).build();
+    AdmissionHook mutator =
+        AdmissionHook.builder("m", ModuleAdmissionController.mutating(m)).build();
+    AdmissionHook second = AdmissionHook.builder("v2", ModuleAdmissionController.of(v2)).build();
+
+    AdmissionChain chain = AdmissionChain.of(List.of(first, mutator, second));
+
+    assertThat(chain.mutators()).containsExactly(mutator);
+    assertThat(chain.validators()).containsExactly(first, second);
+    assertThat(chain.mutating()).isTrue();
   }
 
   @Test

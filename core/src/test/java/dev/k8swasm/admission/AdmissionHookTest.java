@@ -29,12 +29,21 @@ class AdmissionHookTest {
   }
 
   @Test
-  void mutatingDefaultsToTheControllersAndCanBeOverridden() {
-    ModuleAdmissionController mutator =
-        ModuleAdmissionController.mutating(FakeModule.of("m", Fixtures.allow()));
+  void mutatingIsTheControllers() {
+    FakeModule module = FakeModule.of("m", Fixtures.allow());
+    ModuleAdmissionController mutator = ModuleAdmissionController.mutating(module);
 
     assertThat(AdmissionHook.builder("m", mutator).build().mutating()).isTrue();
-    assertThat(AdmissionHook.builder("m", mutator).mutating(false).build().mutating()).isFalse();
+    assertThat(AdmissionHook.builder("m", ModuleAdmissionController.validating(module)).build())
+        .satisfies(h -> assertThat(h.mutating()).isFalse())
+        .satisfies(h -> assertThat(h.toString()).doesNotContain("mutating"));
+    assertThat(
+            AdmissionHook.builder(
+                    "m", ModuleAdmissionController.builder(module).mutating(true).build())
+                .build()
+                .mutating())
+        .isTrue();
+    assertThat(ModuleAdmissionController.of(module).mutating()).isFalse();
     assertThat(AdmissionHook.builder("m", mutator).build().toString()).contains("m", "mutating");
   }
 

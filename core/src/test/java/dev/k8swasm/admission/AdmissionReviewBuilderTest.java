@@ -77,7 +77,7 @@ class AdmissionReviewBuilderTest {
     assertThat(request.kind()).isEqualTo(GroupVersionKind.of("apps", "v1", "Deployment"));
     assertThat(request.resource()).isEqualTo(GroupVersionResource.of("apps", "v1", "deployments"));
     assertThat(request.requestSubResource()).isEqualTo("scale");
-    assertThat(request.oldObject()).isEqualTo(Json.mapper().valueToTree(old));
+    assertThat(request.oldObject()).isEqualTo(Json.tree(old));
     assertThat(request.dryRun()).isTrue();
     assertThat(request.options())
         .isEqualTo(

@@ -158,5 +158,22 @@ class AdmissionReviewWireTest {
     assertThat(s.reason()).isEqualTo("Conflict");
     assertThat(s.message()).isEqualTo("busy");
     assertThat(s.code()).isEqualTo(409);
+    assertThat(s.status()).isNull();
+  }
+
+  @Test
+  void statusFactoriesLeaveNothingPositional() {
+    Status failure = Status.failure(500, "InternalError", "boom");
+    assertThat(Json.writeString(failure))
+        .isEqualTo(
+            "{\"status\":\"Failure\",\"message\":\"boom\",\"reason\":\"InternalError\",\"code\":500}");
+
+    Status detailed =
+        failure.withDetails(Json.readTree("{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+    assertThat(detailed.details().path("name").asText()).isEqualTo("x");
+    assertThat(detailed.withDetails(null)).isEqualTo(failure);
+
+    assertThat(Json.writeString(Status.of("only a message")))
+        .isEqualTo("{\"message\":\"only a message\"}");
   }
 }

@@ -395,7 +395,7 @@ class ModuleAdmissionControllerTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.decision()).isEqualTo("error");
+              assertThat(e.decision()).isEqualTo(dev.k8swasm.observe.EvaluationDecision.ERROR);
               assertThat(e.failure()).contains(FailureReason.MEMORY_LIMIT);
               assertThat(e.kind()).isEqualTo(ReviewKind.ADMISSION);
             });
@@ -414,7 +414,7 @@ class ModuleAdmissionControllerTest {
     assertThatThrownBy(() -> bad.admit(review(create(CM)))).isInstanceOf(ModuleException.class);
 
     assertThat(listener.evaluations())
-        .extracting(Evaluation::module, Evaluation::decision)
+        .extracting(Evaluation::module, Evaluation::decisionLabel)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("a", "allowed"),
             org.assertj.core.groups.Tuple.tuple("d", "denied"),

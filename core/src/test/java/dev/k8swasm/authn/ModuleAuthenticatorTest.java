@@ -196,7 +196,7 @@ class ModuleAuthenticatorTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.decision()).isEqualTo("error");
+              assertThat(e.decision()).isEqualTo(dev.k8swasm.observe.EvaluationDecision.ERROR);
               assertThat(e.failure()).contains(FailureReason.TIMEOUT);
               assertThat(e.module()).isEqualTo("slow");
             });
@@ -267,7 +267,8 @@ class ModuleAuthenticatorTest {
     no.authenticate(request());
 
     assertThat(listener.evaluations())
-        .extracting(Evaluation::module, Evaluation::kind, Evaluation::decision, Evaluation::failure)
+        .extracting(
+            Evaluation::module, Evaluation::kind, Evaluation::decisionLabel, Evaluation::failure)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
                 "yes", ReviewKind.AUTHENTICATION, "authenticated", Optional.empty()),

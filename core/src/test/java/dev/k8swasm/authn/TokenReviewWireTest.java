@@ -107,7 +107,7 @@ class TokenReviewWireTest {
     JsonNode json = Wire.tree("tokenreview-v1.json");
     byte[] yaml;
     try {
-      yaml = Json.yamlMapper().writeValueAsBytes(json);
+      yaml = Json.yamlWriter().writeValueAsBytes(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new AssertionError(e);
     }

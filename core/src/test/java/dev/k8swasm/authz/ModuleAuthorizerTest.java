@@ -218,7 +218,7 @@ class ModuleAuthorizerTest {
         .authorize(review());
 
     assertThat(listener.evaluations())
-        .extracting(Evaluation::decision)
+        .extracting(Evaluation::decisionLabel)
         .containsExactly("allow", "deny", "no-opinion", "error");
     assertThat(listener.evaluations()).allMatch(e -> e.kind() == ReviewKind.AUTHORIZATION);
     assertThat(listener.evaluations().get(3).failure()).contains(FailureReason.OUTPUT_LIMIT);

@@ -24,6 +24,7 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.FakeModule;
 import dev.k8swasm.testing.FakeRuntime;
 import dev.k8swasm.testing.FakeRuntime.Loaded;
@@ -111,7 +112,7 @@ class ChainsTest {
     ModuleSpec spec = only.spec();
     assertThat(spec.name()).isEqualTo("magic-authenticator");
     assertThat(spec.path()).contains(dir.resolve("modules/magic.wasm").toAbsolutePath());
-    assertThat(spec.type()).isEqualTo("wasi");
+    assertThat(spec.type()).isEqualTo(ModuleType.WASI);
     assertThat(spec.settings()).contains(FakeModule.parse("{\"greeting\":\"hello\"}"));
     assertThat(spec.debug()).isTrue();
     assertThat(spec.limits().timeout()).isEqualTo(Duration.ofSeconds(3));
@@ -452,6 +453,52 @@ class ChainsTest {
   }
 
   @Test
+  void theModuleDecoratorWrapsEveryModuleTheChainAsksAndCloses() throws IOException {
+    write("v.wasm", ADMIT);
+    Path config =
+        write(
+            "c.yaml",
+            "modules:\n- module: v.wasm\n  rules: [{operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*']}]\n");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ChainOptions options =
+        ChainOptions.builder()
+            .moduleDecorator(
+                m ->
+                    new dev.k8swasm.module.PolicyModule() {
+                      @Override
+                      public String name() {
+                        return m.name();
+                      }
+
+                      @Override
+                      public java.util.Set<dev.k8swasm.module.ReviewKind> kinds() {
+                        return m.kinds();
+                      }
+
+                      @Override
+                      public com.fasterxml.jackson.databind.JsonNode evaluate(
+                          dev.k8swasm.module.ReviewKind kind, byte[] request) {
+                        seen.add("evaluate " + name());
+                        return m.evaluate(kind, request);
+                      }
+
+                      @Override
+                      public void close() {
+                        seen.add("close " + name());
+                        m.close();
+                      }
+                    })
+            .build();
+
+    try (AdmissionChain chain = Chains.admission(ConfigLoader.load(config), options)) {
+      assertThat(admitConfigMap(chain).warnings()).containsExactly("seen");
+    }
+
+    assertThat(seen).containsExactly("evaluate v", "close v");
+    assertThat(ChainOptions.defaults().toBuilder().build().moduleDecorator().apply(null)).isNull();
+  }
+
+  @Test
   void anAdmissionConfigurationFileWorksEndToEnd() throws IOException {
     write("modules/v.wasm", ADMIT);
     write(
@@ -477,7 +524,7 @@ class ChainsTest {
 
     ModuleSpec spec = Chains.spec(config.modules().get(0)).build();
 
-    assertThat(spec.type()).isEqualTo("kubewarden");
+    assertThat(spec.type()).isEqualTo(ModuleType.KUBEWARDEN);
     assertThat(spec.settings()).contains(FakeModule.parse("[1]"));
     assertThat(spec.options().get("policyMode").asText()).isEqualTo("monitor");
     assertThat(spec.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.k8swasm.admission.FailurePolicy;
+import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.Limits;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.FakeModule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +66,51 @@ class ConfigLoaderTest {
     return file;
   }
 
+  @Test
+  void policiesAreParsedOnceIntoTheirEnums() throws IOException {
+    PolicyConfig config =
+        ConfigLoader.load(
+            write(
+                "p.yaml",
+                """
+                modules:
+                - {name: a, module: a.wasm, failurePolicy: fail, reinvocationPolicy: Never}
+                - {name: b, module: b.wasm, failurePolicy: NoOpinion}
+                - {name: c, module: c.wasm, failurePolicy: deny}
+                """));
+
+    assertThat(config.modules().get(0).failurePolicy()).contains(FailurePolicy.FAIL);
+    assertThat(config.modules().get(0).reinvocationPolicy()).contains(ReinvocationPolicy.NEVER);
+    assertThat(config.modules().get(1).failurePolicy()).isEmpty();
+    assertThat(config.modules().get(1).authorizationFailurePolicy())
+        .contains(AuthorizationFailurePolicy.NO_OPINION);
+    assertThat(config.modules().get(2).authorizationFailurePolicy())
+        .contains(AuthorizationFailurePolicy.DENY);
+  }
+
+  @Test
+  void unknownPoliciesAreKeptAsWrittenForTheChainToReport() throws IOException {
+    PolicyConfig config =
+        ConfigLoader.load(
+            write(
+                "bad-policies.yaml",
+                """
+                modules:
+                - {name: a, module: a.wasm, failurePolicy: Sometimes}
+                - {name: b, module: b.wasm, reinvocationPolicy: Always}
+                - {name: c, module: c.wasm, failurePolicy: Ignore}
+                """));
+
+    assertThat(config.modules().get(0).invalidFields())
+        .containsExactly(Map.entry("failurePolicy", "Sometimes"));
+    assertThat(config.modules().get(0).failurePolicy()).isEmpty();
+    assertThat(config.modules().get(0).authorizationFailurePolicy()).isEmpty();
+    assertThat(config.modules().get(1).invalidFields())
+        .containsExactly(Map.entry("reinvocationPolicy", "Always"));
+    assertThat(config.modules().get(1).reinvocationPolicy()).isEmpty();
+    assertThat(config.modules().get(2).invalidFields()).isEmpty();
+  }
+
   static ConfigException problems(Path file) {
     return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
   }
@@ -82,7 +131,7 @@ class ConfigLoaderTest {
     assertThat(first.settings()).contains(FakeModule.parse("{}"));
     assertThat(first.debug()).isFalse();
     assertThat(first.mutating()).contains(false);
-    assertThat(first.type()).isEqualTo("wasi");
+    assertThat(first.type()).isEqualTo(ModuleType.WASI);
     assertThat(first.rules())
         .contains(
             List.of(
@@ -106,7 +155,7 @@ class ConfigLoaderTest {
         .contains(FakeModule.parse("{\"allowed\":[\"a\",\"b\"],\"limit\":3}"));
     assertThat(second.debug()).isTrue();
     assertThat(second.mutating()).contains(true);
-    assertThat(second.type()).isEqualTo("wasi");
+    assertThat(second.type()).isEqualTo(ModuleType.WASI);
     assertThat(second.rules()).isEmpty();
   }
 
@@ -193,8 +242,9 @@ class ConfigLoaderTest {
     assertThat(m.limits().maxModuleBytes()).isEqualTo(Limits.defaults().maxModuleBytes());
     assertThat(m.engine()).isEqualTo(Engine.INTERPRETER);
     assertThat(m.strategy()).contains(InstanceStrategy.SNAPSHOT);
-    assertThat(m.failurePolicy()).contains("Ignore");
-    assertThat(m.reinvocationPolicy()).contains("IfNeeded");
+    assertThat(m.failurePolicy()).contains(FailurePolicy.IGNORE);
+    assertThat(m.authorizationFailurePolicy()).isEmpty();
+    assertThat(m.reinvocationPolicy()).contains(ReinvocationPolicy.IF_NEEDED);
     assertThat(m.namespaceSelector().orElseThrow().matches(Map.of("env", "prod"))).isTrue();
     assertThat(m.namespaceSelector().orElseThrow().matches(Map.of("env", "dev"))).isFalse();
     assertThat(m.objectSelector().orElseThrow().matches(Map.of("skip", "1"))).isFalse();
@@ -218,7 +268,7 @@ class ConfigLoaderTest {
                 """));
 
     ModuleConfig m = config.modules().get(0);
-    assertThat(m.type()).isEqualTo("kubewarden");
+    assertThat(m.type()).isEqualTo(ModuleType.KUBEWARDEN);
     assertThat(m.options())
         .containsOnlyKeys(
             "executionMode",

@@ -158,10 +158,26 @@ class JsonTest {
   }
 
   @Test
-  void mappersAreShared() {
-    assertThat(Json.mapper()).isSameAs(Json.mapper());
-    assertThat(Json.yamlMapper()).isSameAs(Json.yamlMapper());
-    assertThat(Json.yamlMapper()).isNotSameAs(Json.mapper());
-    assertThat(List.of(Json.mapper().getFactory().getFormatName())).containsExactly("JSON");
+  void readersAndWritersShareTheConfigurationAndCannotChangeIt() {
+    assertThat(List.of(Json.reader().getFactory().getFormatName())).containsExactly("JSON");
+    assertThat(Json.writer().getFactory().getFormatName()).isEqualTo("JSON");
+    assertThat(Json.yamlReader().getFactory().getFormatName()).isEqualTo("YAML");
+    assertThat(Json.yamlWriter().getFactory().getFormatName()).isEqualTo("YAML");
+    assertThat(
+            Json.reader()
+                .isEnabled(
+                    com.fasterxml.jackson.databind.DeserializationFeature
+                        .USE_BIG_DECIMAL_FOR_FLOATS))
+        .isTrue();
+
+    Json.reader()
+        .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    assertThat(
+            Json.reader()
+                .isEnabled(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS))
+        .isFalse();
+    assertThat(Json.tree(List.of(1, "a")).toString()).isEqualTo("[1,\"a\"]");
   }
 }

@@ -15,13 +15,13 @@ class ModuleRuntimesTest {
 
   @Test
   void runtimesAreFoundByType() {
-    assertThat(ModuleRuntimes.types()).containsExactly("wasi");
-    assertThat(ModuleRuntimes.forType("wasi")).isInstanceOf(FakeRuntime.class);
+    assertThat(ModuleRuntimes.types()).containsExactly(ModuleType.WASI);
+    assertThat(ModuleRuntimes.forType(ModuleType.WASI)).isInstanceOf(FakeRuntime.class);
   }
 
   @Test
   void aMissingKubewardenRuntimeNamesTheArtifactToAdd() {
-    assertThatThrownBy(() -> ModuleRuntimes.forType("kubewarden"))
+    assertThatThrownBy(() -> ModuleRuntimes.forType(ModuleType.KUBEWARDEN))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "no runtime for module type 'kubewarden' (add dev.k8swasm:k8s-wasm-kubewarden-compat"
@@ -30,7 +30,7 @@ class ModuleRuntimesTest {
 
   @Test
   void anUnknownTypeListsTheAvailableOnes() {
-    assertThatThrownBy(() -> ModuleRuntimes.forType("docker"))
+    assertThatThrownBy(() -> ModuleRuntimes.forType(ModuleType.of("docker")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no runtime for module type 'docker'; available: [wasi]");
   }

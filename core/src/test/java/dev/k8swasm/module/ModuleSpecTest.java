@@ -26,7 +26,7 @@ class ModuleSpecTest {
     assertThat(spec.name()).isEqualTo("m");
     assertThat(spec.path()).contains(Path.of("m.wasm"));
     assertThat(spec.bytes()).isEmpty();
-    assertThat(spec.type()).isEqualTo(ModuleSpec.TYPE_WASI);
+    assertThat(spec.type()).isEqualTo(ModuleType.WASI);
     assertThat(spec.settings()).isEmpty();
     assertThat(spec.debug()).isFalse();
     assertThat(spec.limits()).isEqualTo(Limits.defaults());
@@ -119,7 +119,7 @@ class ModuleSpecTest {
     ModuleSpec spec =
         ModuleSpec.builder("full")
             .path(Path.of("full.wasm"))
-            .type(ModuleSpec.TYPE_KUBEWARDEN)
+            .type(ModuleType.KUBEWARDEN)
             .settings(settings)
             .debug(true)
             .limits(Limits.builder().timeout(Duration.ofSeconds(9)).build())
@@ -135,7 +135,7 @@ class ModuleSpecTest {
 
     assertThat(copy.name()).isEqualTo("full");
     assertThat(copy.path()).isEqualTo(spec.path());
-    assertThat(copy.type()).isEqualTo("kubewarden");
+    assertThat(copy.type()).isEqualTo(ModuleType.KUBEWARDEN);
     assertThat(copy.settings()).contains(settings);
     assertThat(copy.debug()).isTrue();
     assertThat(copy.limits().timeout()).isEqualTo(Duration.ofSeconds(9));
@@ -155,7 +155,8 @@ class ModuleSpecTest {
 
     assertThatThrownBy(() -> b.path(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> b.bytes(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> b.type(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> b.type((ModuleType) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> b.type((String) null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> b.limits(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> b.engine(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> b.strategy(null)).isInstanceOf(NullPointerException.class);

@@ -81,7 +81,7 @@ public final class FakeModule implements PolicyModule {
   /** Parses test JSON. */
   public static JsonNode parse(String json) {
     try {
-      return Json.mapper().readTree(json);
+      return Json.reader().readTree(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -112,7 +112,7 @@ public final class FakeModule implements PolicyModule {
     }
     JsonNode parsed;
     try {
-      parsed = Json.mapper().readTree(request);
+      parsed = Json.reader().readTree(request);
     } catch (IOException e) {
       throw new AssertionError("the host sent invalid JSON to module " + name, e);
     }

@@ -8,6 +8,7 @@ import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleMetadata;
 import dev.k8swasm.module.ModuleRuntime;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -45,8 +45,8 @@ public final class FakeRuntime implements ModuleRuntime {
   private static final List<Loaded> LOADED = new CopyOnWriteArrayList<>();
 
   @Override
-  public String type() {
-    return ModuleSpec.TYPE_WASI;
+  public ModuleType type() {
+    return ModuleType.WASI;
   }
 
   /** The modules loaded from files under {@code dir}, in load order. */
@@ -109,9 +109,10 @@ public final class FakeRuntime implements ModuleRuntime {
     if (m.isMissingNode()) {
       return ModuleMetadata.NONE;
     }
-    return new ModuleMetadata(
-        Optional.ofNullable(m.get("rules")),
-        m.has("mutating") ? Optional.of(m.get("mutating").asBoolean()) : Optional.empty(),
-        Optional.of(m));
+    ModuleMetadata.Builder b = ModuleMetadata.builder().rules(m.get("rules")).raw(m);
+    if (m.has("mutating")) {
+      b.mutating(m.get("mutating").asBoolean());
+    }
+    return b.build();
   }
 }

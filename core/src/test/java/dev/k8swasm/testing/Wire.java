@@ -19,7 +19,7 @@ public final class Wire {
   /** The JSON tree of some JSON bytes, as the shared mapper reads it. */
   public static JsonNode tree(byte[] json) {
     try {
-      return Json.mapper().readTree(json);
+      return Json.reader().readTree(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

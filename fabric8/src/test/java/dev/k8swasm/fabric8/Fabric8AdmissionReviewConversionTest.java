@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionRequest;
 import dev.k8swasm.admission.AdmissionResponse;
@@ -392,7 +393,7 @@ class Fabric8AdmissionReviewConversionTest {
     AdmissionReview back = Fabric8Reviews.fromFabric8(f8(withObject(pod)));
 
     assertThat(back.request().object().at("/spec/containers/0/resources/limits/cpu"))
-        .isEqualTo(Json.mapper().getNodeFactory().textNode("2"));
+        .isEqualTo(JsonNodeFactory.instance.textNode("2"));
   }
 
   // ------------------------------------------------ failures

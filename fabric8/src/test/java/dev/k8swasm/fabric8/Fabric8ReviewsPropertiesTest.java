@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
  */
 class Fabric8ReviewsPropertiesTest {
 
-  private static final JsonNodeFactory NODES = Json.mapper().getNodeFactory();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** The object nodes of the admission document that unknown fields are added to. */
   private static final List<String> ADMISSION_HOSTS =
@@ -251,7 +251,11 @@ class Fabric8ReviewsPropertiesTest {
   }
 
   private static Object javaValue(JsonNode value) {
-    return Json.mapper().convertValue(value, Object.class);
+    try {
+      return Json.reader().forType(Object.class).readValue(value);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The fabric8 additionalProperties map at an admission host, or null where there is none. */

@@ -43,7 +43,7 @@ final class Trees {
 
   static JsonNode parse(byte[] json) {
     try {
-      return Json.mapper().readTree(json);
+      return Json.reader().readTree(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

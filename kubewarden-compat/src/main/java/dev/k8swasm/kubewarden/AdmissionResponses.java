@@ -125,7 +125,8 @@ public final class AdmissionResponses {
     if (message.isEmpty() && code.isEmpty()) {
       return null;
     }
-    return new Status(
-        null, null, null, null, message.orElse(null), null, null, code.orElse(null), null);
+    return code.isPresent()
+        ? Status.of(code.get(), message.orElse(null))
+        : Status.of(message.orElse(null));
   }
 }

@@ -1,5 +1,6 @@
 package dev.k8swasm.kubewarden;
 
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.module.ModuleSpec;
 
 /**

@@ -2,6 +2,7 @@ package dev.k8swasm.kubewarden;
 
 import dev.k8swasm.module.ModuleRuntime;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.wasi.sandbox.LoadFailures;
 import java.util.Objects;
@@ -16,19 +17,19 @@ public final class KubewardenModuleRuntime implements ModuleRuntime {
   public KubewardenModuleRuntime() {}
 
   @Override
-  public String type() {
-    return ModuleSpec.TYPE_KUBEWARDEN;
+  public ModuleType type() {
+    return ModuleType.KUBEWARDEN;
   }
 
   @Override
   public PolicyModule load(ModuleSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    if (!ModuleSpec.TYPE_KUBEWARDEN.equals(spec.type())) {
+    if (!ModuleType.KUBEWARDEN.equals(spec.type())) {
       throw LoadFailures.of(
           spec,
           "module type '" + spec.type() + "' is not handled by the kubewarden runtime",
           "Load it with the runtime for its type (ModuleRuntimes.load)");
     }
-    return KubewardenPolicy.load(spec);
+    return KubewardenLoader.load(spec);
   }
 }

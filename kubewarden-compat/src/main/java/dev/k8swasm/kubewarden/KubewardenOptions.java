@@ -3,6 +3,8 @@ package dev.k8swasm.kubewarden;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilityAllowList;
 import dev.k8swasm.kubewarden.metadata.ContextAwareResource;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
+import dev.k8swasm.kubewarden.metadata.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,5 @@
 package dev.k8swasm.kubewarden;
 
-import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,21 +9,17 @@ import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.json.Redaction;
 import dev.k8swasm.kubewarden.capabilities.CapabilityDispatcher;
-import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
-import dev.k8swasm.kubewarden.metadata.ContextAwareResource;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.metadata.PolicyMetadata;
+import dev.k8swasm.kubewarden.metadata.PolicyType;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleMetadata;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
-import dev.k8swasm.wasi.sandbox.LoadFailures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -70,7 +63,7 @@ public final class KubewardenPolicy implements PolicyModule {
   private final boolean debug;
   private volatile boolean closed;
 
-  private KubewardenPolicy(
+  KubewardenPolicy(
       String name,
       Optional<PolicyMetadata> metadata,
       PolicyMode policyMode,
@@ -102,152 +95,7 @@ public final class KubewardenPolicy implements PolicyModule {
    *     settings
    */
   public static KubewardenPolicy load(ModuleSpec spec) {
-    Objects.requireNonNull(spec, "spec");
-    KubewardenOptions options;
-    try {
-      options = KubewardenOptions.parse(spec.options());
-    } catch (IllegalArgumentException e) {
-      throw LoadFailures.of(spec, e.getMessage(), "Fix the module's configuration");
-    }
-    PolicyDetection detection = detect(spec);
-    ExecutionMode mode = options.executionMode().orElse(detection.mode());
-    Optional<PolicyMetadata> metadata = detection.metadata();
-    metadata
-        .flatMap(PolicyMetadata::protocolVersion)
-        .filter(v -> mode == ExecutionMode.KUBEWARDEN_WAPC && !v.equals("v1"))
-        .ifPresent(
-            v ->
-                LOG.warn(
-                    "policy '{}': metadata protocolVersion is '{}'; waPC policies need 'v1'",
-                    spec.name(),
-                    v));
-    PolicyType type =
-        options
-            .policyType()
-            .orElse(metadata.map(PolicyMetadata::policyType).orElse(PolicyType.KUBERNETES));
-    List<ContextAwareResource> resources =
-        options
-            .contextAwareResources()
-            .orElse(metadata.map(PolicyMetadata::contextAwareResources).orElse(List.of()));
-    HostCapabilities host =
-        spec.extension(HostCapabilities.class).orElse(HostCapabilities.defaults());
-    CapabilityDispatcher dispatcher =
-        new CapabilityDispatcher(
-            spec.name(), options.allowedHostCapabilities(), new LinkedHashSet<>(resources), host);
-    warnAboutDeclaredCapabilities(spec.name(), metadata, dispatcher);
-    Transport transport =
-        switch (mode) {
-          case WASI -> WasiTransport.load(spec, dispatcher);
-          case KUBEWARDEN_WAPC -> WapcTransport.load(spec, dispatcher);
-          default ->
-              ProvidedTransport.load(
-                  spec,
-                  mode,
-                  options.executionMode().isPresent()
-                      ? "the executionMode option"
-                      : detection.reason());
-        };
-    JsonNode settings =
-        spec.settings().filter(s -> !s.isNull()).orElse(JsonNodeFactory.instance.objectNode());
-    KubewardenPolicy policy =
-        new KubewardenPolicy(
-            spec.name(),
-            metadata,
-            options.policyMode(),
-            type,
-            settings,
-            dispatcher,
-            transport,
-            spec.debug());
-    try {
-      SettingsValidation validation;
-      try {
-        validation = policy.checkSettings(settings);
-      } catch (ModuleException e) {
-        throw new ModuleException(
-            spec.name(),
-            FailureReason.INVALID_SETTINGS,
-            "the policy could not validate its settings: Error invoking settings validation"
-                + " callback: "
-                + e.detail(),
-            e);
-      }
-      if (!validation.valid()) {
-        throw new ModuleException(
-            spec.name(),
-            FailureReason.INVALID_SETTINGS,
-            "the policy rejected its settings: "
-                + validation.message().orElse("(the policy gave no reason)"));
-      }
-    } catch (RuntimeException e) {
-      policy.close();
-      throw e;
-    }
-    LOG.debug(
-        "policy '{}' loaded: {} ({}), policy type {}, policy mode {}, host capabilities {},"
-            + " context-aware resources {}",
-        spec.name(),
-        mode.wireName(),
-        options.executionMode().isPresent() ? "executionMode option" : detection.reason(),
-        type.wireName(),
-        options.policyMode().wireName(),
-        options.allowedHostCapabilities(),
-        resources);
-    return policy;
-  }
-
-  private static PolicyDetection detect(ModuleSpec spec) {
-    byte[] bytes;
-    try {
-      bytes = spec.path().isPresent() ? Files.readAllBytes(spec.path().get()) : spec.bytes().get();
-    } catch (IOException e) {
-      throw LoadFailures.of(
-          spec, "cannot read the module: " + e, "Check the module path and its permissions", e);
-    }
-    if (bytes.length > spec.limits().maxModuleBytes()) {
-      // the sandbox reports this with the limit's name
-      return new PolicyDetection(ExecutionMode.KUBEWARDEN_WAPC, "too large", Optional.empty());
-    }
-    WasmModule module;
-    try {
-      module = Parser.parse(bytes);
-    } catch (ChicoryException e) {
-      throw LoadFailures.of(
-          spec,
-          "invalid WebAssembly module: " + e.getMessage(),
-          "The file may be truncated or corrupt, or use a feature Chicory does not support",
-          e);
-    } catch (RuntimeException | StackOverflowError e) {
-      throw LoadFailures.of(
-          spec,
-          "invalid WebAssembly module (" + e + ")",
-          "The file may be truncated or corrupt",
-          e);
-    }
-    try {
-      return PolicyDetection.of(module);
-    } catch (IllegalArgumentException e) {
-      throw LoadFailures.of(
-          spec, e.getMessage(), "Fix the metadata (kwctl annotate) or remove the section", e);
-    }
-  }
-
-  private static void warnAboutDeclaredCapabilities(
-      String name, Optional<PolicyMetadata> metadata, CapabilityDispatcher dispatcher) {
-    metadata
-        .flatMap(PolicyMetadata::hostCapabilities)
-        .ifPresent(
-            declared -> {
-              List<String> missing =
-                  declared.stream().filter(c -> !dispatcher.allowList().allows(c)).toList();
-              if (!missing.isEmpty()) {
-                LOG.info(
-                    "policy '{}' declares host capabilities it has not been granted: {} (grant"
-                        + " them with the allowedHostCapabilities option)",
-                    name,
-                    missing);
-              }
-            });
+    return KubewardenLoader.load(spec);
   }
 
   // ------------------------------------------------------------------ PolicyModule
@@ -288,7 +136,7 @@ public final class KubewardenPolicy implements PolicyModule {
     }
     JsonNode review;
     try {
-      review = Json.mapper().readTree(request);
+      review = Json.reader().readTree(request);
     } catch (IOException e) {
       throw new ModuleException(
           name, FailureReason.BAD_REQUEST, "the request is not JSON: " + e.getMessage(), e);
@@ -414,7 +262,7 @@ public final class KubewardenPolicy implements PolicyModule {
     checkOpen();
     byte[] answer = transport.call(Transport.PROTOCOL_VERSION, new byte[0]);
     try {
-      JsonNode node = Json.mapper().readTree(answer);
+      JsonNode node = Json.reader().readTree(answer);
       if (node != null && node.isTextual()) {
         return node.asText();
       }
@@ -479,7 +327,8 @@ public final class KubewardenPolicy implements PolicyModule {
     return transport.call(operation, payload);
   }
 
-  private SettingsValidation checkSettings(JsonNode settings) {
+  /** Asks the policy to validate {@code settings} (the loader does, before the policy is used). */
+  SettingsValidation checkSettings(JsonNode settings) {
     byte[] answer = transport.call(Transport.VALIDATE_SETTINGS, Json.write(settings));
     try {
       return SettingsValidation.parse(answer);

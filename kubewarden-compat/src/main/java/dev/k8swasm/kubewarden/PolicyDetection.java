@@ -1,10 +1,18 @@
 package dev.k8swasm.kubewarden;
 
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.metadata.PolicyMetadata;
+import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.wasi.sandbox.LoadFailures;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -22,6 +30,48 @@ public record PolicyDetection(
 
   /** The export every waPC guest has. */
   public static final String GUEST_CALL = "__guest_call";
+
+  /**
+   * Reads the module {@code spec} names and detects how it runs.
+   *
+   * @throws ModuleException {@link dev.k8swasm.module.FailureReason#LOAD_FAILED} when the module
+   *     cannot be read or parsed, or its metadata is invalid
+   */
+  static PolicyDetection read(ModuleSpec spec) {
+    byte[] bytes;
+    try {
+      bytes = spec.path().isPresent() ? Files.readAllBytes(spec.path().get()) : spec.bytes().get();
+    } catch (IOException e) {
+      throw LoadFailures.of(
+          spec, "cannot read the module: " + e, "Check the module path and its permissions", e);
+    }
+    if (bytes.length > spec.limits().maxModuleBytes()) {
+      // the sandbox reports this with the limit's name
+      return new PolicyDetection(ExecutionMode.KUBEWARDEN_WAPC, "too large", Optional.empty());
+    }
+    WasmModule module;
+    try {
+      module = Parser.parse(bytes);
+    } catch (ChicoryException e) {
+      throw LoadFailures.of(
+          spec,
+          "invalid WebAssembly module: " + e.getMessage(),
+          "The file may be truncated or corrupt, or use a feature Chicory does not support",
+          e);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw LoadFailures.of(
+          spec,
+          "invalid WebAssembly module (" + e + ")",
+          "The file may be truncated or corrupt",
+          e);
+    }
+    try {
+      return PolicyDetection.of(module);
+    } catch (IllegalArgumentException e) {
+      throw LoadFailures.of(
+          spec, e.getMessage(), "Fix the metadata (kwctl annotate) or remove the section", e);
+    }
+  }
 
   /**
    * Detects how {@code module} runs.

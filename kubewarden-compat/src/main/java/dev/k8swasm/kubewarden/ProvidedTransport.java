@@ -1,5 +1,6 @@
 package dev.k8swasm.kubewarden;
 
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.wasi.sandbox.LoadFailures;
 import java.util.ServiceLoader;

@@ -33,7 +33,7 @@ public record SettingsValidation(boolean valid, Optional<String> message) {
   public static SettingsValidation parse(byte[] json) {
     JsonNode root;
     try {
-      root = Json.mapper().readTree(json);
+      root = Json.reader().readTree(json);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "not JSON: " + ValidationResponse.oneLine(e.getMessage()), e);

@@ -1,5 +1,7 @@
 package dev.k8swasm.kubewarden;
 
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
+
 /**
  * How operations reach a loaded policy: waPC ({@link WapcTransport}) or WASI mode ({@link
  * WasiTransport}). Thread-safe.

@@ -40,7 +40,7 @@ public record ValidationResponse(
   public static ValidationResponse parse(byte[] json) {
     JsonNode root;
     try {
-      root = Json.mapper().readTree(json);
+      root = Json.reader().readTree(json);
     } catch (IOException e) {
       throw new IllegalArgumentException("not JSON: " + oneLine(e.getMessage()), e);
     }

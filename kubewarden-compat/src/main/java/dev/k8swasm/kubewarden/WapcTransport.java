@@ -1,11 +1,12 @@
 package dev.k8swasm.kubewarden;
 
 import dev.k8swasm.kubewarden.capabilities.CapabilityDispatcher;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.wapc.WapcHost;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
-import dev.k8swasm.wasi.BoundedOutput;
+import dev.k8swasm.wasi.sandbox.BoundedOutput;
 import dev.k8swasm.wasi.sandbox.SandboxedModule;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;

@@ -2,6 +2,7 @@ package dev.k8swasm.kubewarden;
 
 import com.dylibso.chicory.wasi.WasiExitException;
 import dev.k8swasm.kubewarden.capabilities.CapabilityDispatcher;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.wasimode.WasiHostCall;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.FailureReason;

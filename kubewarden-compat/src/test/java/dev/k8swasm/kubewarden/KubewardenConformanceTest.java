@@ -17,7 +17,7 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.Quantities;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
-import dev.k8swasm.kubewarden.session.SessionReplay;
+import dev.k8swasm.kubewarden.capabilities.SessionReplay;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.InstanceStrategy;
@@ -25,6 +25,7 @@ import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.io.IOException;
@@ -132,7 +133,6 @@ class KubewardenConformanceTest {
               .add(
                   AdmissionHook.builder(
                           module.name(), ModuleAdmissionController.of(module, mutating, e -> {}))
-                      .mutating(mutating)
                       .failurePolicy(FailurePolicy.FAIL)
                       .rules(RuleWithOperations.ALL)
                       .build())
@@ -148,7 +148,7 @@ class KubewardenConformanceTest {
     ModuleSpec.Builder b =
         ModuleSpec.builder(Path.of(module).getFileName().toString())
             .path(MODULES.resolve(module + ".wasm"))
-            .type(c.path("type").asText(ModuleSpec.TYPE_WASI));
+            .type(c.path("type").asText(ModuleType.WASI.name()));
     if (c.has("settings")) {
       b.settings(c.get("settings"));
     }
@@ -215,7 +215,7 @@ class KubewardenConformanceTest {
     if (expect.has("patchOps")) {
       String patch = result.path("response").path("patch").asText(null);
       assertThat(patch).as(context + ": patch").isNotNull();
-      JsonNode ops = Json.mapper().readTree(Base64.getDecoder().decode(patch));
+      JsonNode ops = Json.reader().readTree(Base64.getDecoder().decode(patch));
       assertThat(asSet((ArrayNode) ops))
           .as(context)
           .isEqualTo(asSet((ArrayNode) expect.get("patchOps")));

@@ -16,10 +16,13 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.PolicyConfig;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
+import dev.k8swasm.kubewarden.metadata.PolicyType;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.nio.file.Files;
@@ -509,8 +512,9 @@ class KubewardenPolicyTest {
 
   @Test
   void theRuntimeIsRegistered() {
-    assertThat(ModuleRuntimes.types()).contains("kubewarden");
-    assertThat(ModuleRuntimes.forType("kubewarden")).isInstanceOf(KubewardenModuleRuntime.class);
+    assertThat(ModuleRuntimes.types()).contains(ModuleType.KUBEWARDEN);
+    assertThat(ModuleRuntimes.forType(ModuleType.KUBEWARDEN))
+        .isInstanceOf(KubewardenModuleRuntime.class);
     assertThatThrownBy(
             () ->
                 new KubewardenModuleRuntime()

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.json.Json;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.session.Exchange;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
@@ -61,7 +62,7 @@ class NodeReferenceTest {
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
     assertThat(p.exitValue()).as("node exit code").isZero();
-    return Json.mapper().readTree(out);
+    return Json.reader().readTree(out);
   }
 
   @Test

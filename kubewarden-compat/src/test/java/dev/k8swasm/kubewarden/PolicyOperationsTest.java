@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.k8swasm.json.Json;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.session.Exchange;
 import dev.k8swasm.kubewarden.session.SessionRecorder;
 import dev.k8swasm.module.Engine;

@@ -6,6 +6,7 @@ import dev.k8swasm.admission.AdmissionRequest;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ final class TestPolicies {
 
   static JsonNode requestJson(String requestFile) {
     try {
-      return Json.mapper().readTree(Files.readAllBytes(REQUESTS.resolve(requestFile)));
+      return Json.reader().readTree(Files.readAllBytes(REQUESTS.resolve(requestFile)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,7 +67,7 @@ final class TestPolicies {
     String file = module.getFileName().toString();
     return ModuleSpec.builder(file.substring(0, file.length() - 5))
         .path(module)
-        .type(ModuleSpec.TYPE_KUBEWARDEN);
+        .type(ModuleType.KUBEWARDEN);
   }
 
   static ModuleSpec.Builder spec(Path module, String settingsJson) {

@@ -109,7 +109,7 @@ public final class RegoModule implements PolicyModule {
     }
     JsonNode review;
     try {
-      review = Json.mapper().readTree(request);
+      review = Json.reader().readTree(request);
     } catch (IOException e) {
       throw new ModuleException(
           name(), FailureReason.BAD_REQUEST, "the request is not JSON: " + e.getMessage(), e);

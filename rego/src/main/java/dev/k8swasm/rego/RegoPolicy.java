@@ -153,7 +153,7 @@ public final class RegoPolicy implements AutoCloseable {
     }
     byte[] result = sandbox.evaluate(NO_STDIN, guest -> run(guest, entrypoint, input));
     try {
-      JsonNode node = Json.mapper().readTree(result);
+      JsonNode node = Json.reader().readTree(result);
       if (node == null || !node.isArray()) {
         throw new ModuleException(
             name, FailureReason.BAD_OUTPUT, "the module's result set is not a JSON array");
@@ -254,7 +254,7 @@ public final class RegoPolicy implements AutoCloseable {
       byte[] json = OpaMemory.dumpJson(name, instance, addr, 1 << 20);
       Map<String, Integer> out = new LinkedHashMap<>();
       try {
-        JsonNode node = Json.mapper().readTree(json);
+        JsonNode node = Json.reader().readTree(json);
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
           Map.Entry<String, JsonNode> e = fields.next();

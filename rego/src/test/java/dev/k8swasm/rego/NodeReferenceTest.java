@@ -14,6 +14,7 @@ import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.KubewardenPolicy;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.rego.builtins.Builtins;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +189,7 @@ class NodeReferenceTest {
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
     assertThat(p.exitValue()).as("node exit code").isZero();
-    return Json.mapper().readTree(out);
+    return Json.reader().readTree(out);
   }
 
   @Test
@@ -245,7 +246,7 @@ class NodeReferenceTest {
         try (KubewardenPolicy policy =
             KubewardenPolicy.load(
                 ModuleSpec.builder("case")
-                    .type(ModuleSpec.TYPE_KUBEWARDEN)
+                    .type(ModuleType.KUBEWARDEN)
                     .path(Corpus.module(c.module()))
                     .settings(settings)
                     .option("executionMode", TextNode.valueOf(c.mode()))

@@ -49,7 +49,7 @@ class RegoModuleTest {
 
   @Test
   void theRuntimeIsFoundByItsType() {
-    assertThat(ModuleRuntimes.types()).contains("rego");
+    assertThat(ModuleRuntimes.types()).contains(RegoModuleRuntime.TYPE);
     try (PolicyModule module = ModuleRuntimes.load(spec(TEST_MODULE, "allow").build())) {
       assertThat(module).isInstanceOf(RegoModule.class);
       assertThat(module.kinds()).contains(ReviewKind.AUTHORIZATION, ReviewKind.AUTHENTICATION);

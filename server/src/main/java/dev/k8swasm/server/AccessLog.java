@@ -64,7 +64,7 @@ public interface AccessLog {
           if (i > 0) {
             s.append(',');
           }
-          s.append(e.module()).append(':').append(e.decision()).append(':');
+          s.append(e.module()).append(':').append(e.decisionLabel()).append(':');
           s.append(millis(e.duration().toNanos())).append("ms");
           e.failure().ifPresent(f -> s.append(':').append(f.name()));
         }

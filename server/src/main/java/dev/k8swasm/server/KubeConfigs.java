@@ -2,6 +2,7 @@ package dev.k8swasm.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -234,7 +235,7 @@ public final class KubeConfigs {
 
   private static ObjectNode kubeconfig(
       String cluster, String server, String caData, boolean mutual) {
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("apiVersion", "v1");
     root.put("kind", "Config");
     ObjectNode c = root.putArray("clusters").addObject();
@@ -256,7 +257,7 @@ public final class KubeConfigs {
   }
 
   private static ObjectNode authorizationConfig(Duration timeout) {
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("apiVersion", "apiserver.config.k8s.io/v1");
     root.put("kind", "AuthorizationConfiguration");
     ArrayNode authorizers = root.putArray("authorizers");
@@ -285,7 +286,7 @@ public final class KubeConfigs {
       String caData,
       UnaryOperator<ModuleSpec.Builder> customizer) {
     boolean mutating = kind.startsWith("Mutating");
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("apiVersion", "admissionregistration.k8s.io/v1");
     root.put("kind", kind);
     root.putObject("metadata").put("name", CONFIGURATION_NAME);

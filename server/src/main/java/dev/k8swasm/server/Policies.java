@@ -202,7 +202,6 @@ final class Policies {
     for (AdmissionHook h : hooks) {
       b.add(
           AdmissionHook.builder(h.name(), h.controller())
-              .mutating(h.mutating())
               .rules(h.rules())
               .failurePolicy(h.failurePolicy())
               .objectSelector(h.objectSelector())

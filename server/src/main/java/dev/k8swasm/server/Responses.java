@@ -1,5 +1,6 @@
 package dev.k8swasm.server;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.json.Json;
 import java.nio.ByteBuffer;
@@ -55,7 +56,7 @@ final class Responses implements Request.Handler {
 
   /** A {@code metav1.Status} failure document. */
   static byte[] status(int code, String reason, String message) {
-    ObjectNode status = Json.mapper().createObjectNode();
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
     status.putObject("metadata");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionRequest;
@@ -142,7 +143,7 @@ final class Reviews {
     if (response == null || !Objects.equals(response.uid(), req.uid())) {
       throw new IllegalStateException("the admission chain answered for another uid");
     }
-    ObjectNode answer = Json.mapper().createObjectNode();
+    ObjectNode answer = JsonNodeFactory.instance.objectNode();
     answer.put("apiVersion", review.apiVersion());
     answer.put("kind", AdmissionReview.KIND);
     ObjectNode responseTree = Json.toTree(response);
@@ -174,8 +175,8 @@ final class Reviews {
       throw HttpError.badRequest("the request body is empty (expected a " + kind + ")");
     }
     JsonNode doc;
-    try (JsonParser parser = Json.mapper().createParser(body)) {
-      doc = Json.mapper().readTree(parser);
+    try (JsonParser parser = Json.reader().createParser(body)) {
+      doc = Json.reader().readTree(parser);
       boolean trailing;
       try {
         trailing = parser.nextToken() != null;
@@ -223,7 +224,7 @@ final class Reviews {
 
   private static <T> T convert(JsonNode doc, Class<T> type) {
     try {
-      return Json.mapper().treeToValue(doc, type);
+      return Json.reader().treeToValue(doc, type);
     } catch (JsonMappingException e) {
       throw HttpError.badRequest(
           "not a valid "

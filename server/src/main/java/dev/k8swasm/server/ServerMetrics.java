@@ -118,7 +118,7 @@ final class ServerMetrics implements EvaluationListener, AutoCloseable {
   public void onEvaluation(Evaluation e) {
     EvalMeters m =
         evaluations.computeIfAbsent(
-            new EvalKey(e.module(), e.kind(), e.decision()), this::evaluationMeters);
+            new EvalKey(e.module(), e.kind(), e.decisionLabel()), this::evaluationMeters);
     m.count().increment();
     m.latency().record(e.duration());
     e.failure()

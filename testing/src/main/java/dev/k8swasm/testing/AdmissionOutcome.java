@@ -84,7 +84,7 @@ public final class AdmissionOutcome {
       return Optional.empty();
     }
     try {
-      JsonNode node = Json.mapper().readTree(bytes);
+      JsonNode node = Json.reader().readTree(bytes);
       if (!(node instanceof ArrayNode array)) {
         throw new IllegalStateException("the patch is not a JSON array: " + Texts.compact(node));
       }

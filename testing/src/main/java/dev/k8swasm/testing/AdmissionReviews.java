@@ -1,13 +1,13 @@
 package dev.k8swasm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionRequest;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.admission.GroupVersionKind;
 import dev.k8swasm.admission.GroupVersionResource;
 import dev.k8swasm.authn.UserInfo;
-import dev.k8swasm.json.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -226,7 +226,7 @@ public final class AdmissionReviews {
       if (kindName == null) {
         return null;
       }
-      ObjectNode o = Json.mapper().createObjectNode();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("kind", kindName);
       o.put("apiVersion", "meta.k8s.io/v1");
       if (Boolean.TRUE.equals(dryRun)) {

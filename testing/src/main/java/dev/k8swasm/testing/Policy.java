@@ -16,6 +16,7 @@ import dev.k8swasm.authz.SubjectAccessReview;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.observe.EvaluationListener;
 import java.time.Duration;
@@ -201,7 +202,7 @@ public final class Policy implements AutoCloseable {
   public static final class Builder {
     private final String location;
     private String name;
-    private String type = ModuleSpec.TYPE_WASI;
+    private String type = ModuleType.WASI.name();
     private JsonNode settings;
     private boolean mutating;
     private Duration timeout;

@@ -44,13 +44,10 @@ public final class PolicyChain implements AutoCloseable {
   private PolicyChain(Path file, ChainOptions options) {
     this.file = file;
     this.config = ConfigLoader.load(file);
-    ChainOptions.Builder b =
-        ChainOptions.builder()
-            .listener(options.listener())
-            .specCustomizer(
-                spec -> RecordingRuntime.redirect().apply(options.specCustomizer().apply(spec)));
-    options.namespaceLabels().ifPresent(b::namespaceLabels);
-    this.options = b.build();
+    this.options =
+        options.toBuilder()
+            .moduleDecorator(m -> new RecordingModule(options.moduleDecorator().apply(m)))
+            .build();
   }
 
   /**

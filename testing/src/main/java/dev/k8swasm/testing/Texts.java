@@ -22,8 +22,7 @@ final class Texts {
       return "null";
     }
     try {
-      return Redaction.redact(
-          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
+      return Redaction.redact(Json.writer().withDefaultPrettyPrinter().writeValueAsString(value));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return Redaction.redact(String.valueOf(value));
     }
@@ -32,7 +31,7 @@ final class Texts {
   /** Pretty JSON of a JSON document given as bytes, tokens redacted. */
   static String pretty(byte[] json) {
     try {
-      return pretty(Json.mapper().readTree(json));
+      return pretty(Json.reader().readTree(json));
     } catch (IOException | RuntimeException e) {
       return redact(new String(json, StandardCharsets.UTF_8));
     }

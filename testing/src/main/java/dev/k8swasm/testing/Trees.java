@@ -26,7 +26,7 @@ final class Trees {
       return Json.readTree(document);
     } catch (IllegalArgumentException notJson) {
       try {
-        JsonNode node = Json.yamlMapper().readTree(document);
+        JsonNode node = Json.yamlReader().readTree(document);
         if (node == null || node.isMissingNode()) {
           throw notJson;
         }
@@ -51,7 +51,7 @@ final class Trees {
       return Fixtures.load(path.toString());
     }
     try {
-      return Json.mapper().valueToTree(value);
+      return Json.tree(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "cannot turn a " + value.getClass().getName() + " into JSON: " + e.getMessage(), e);

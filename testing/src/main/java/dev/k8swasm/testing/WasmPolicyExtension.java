@@ -7,9 +7,8 @@ import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.config.Quantities;
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
-import dev.k8swasm.testing.kubewarden.KubewardenSupport;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -308,17 +307,22 @@ public final class WasmPolicyExtension
       if (!p.options().isEmpty()) {
         b.options(p.options());
       }
-      if (ModuleSpec.TYPE_KUBEWARDEN.equals(p.type())) {
+      PolicyTypeSupport support = PolicyTypeSupport.find(ModuleType.of(p.type()));
+      if (support != null) {
         try {
-          KubewardenSupport.installStubs(b, p.hostCapabilities());
+          support.prepare(b, p);
         } catch (LinkageError e) {
+          String needs =
+              ModuleType.KUBEWARDEN.name().equals(p.type())
+                  ? "dev.k8swasm:k8s-wasm-kubewarden-compat"
+                  : "its module runtime";
           throw new IllegalArgumentException(
-              "type 'kubewarden' needs dev.k8swasm:k8s-wasm-kubewarden-compat on the test class"
-                  + " path ("
-                  + e
-                  + ")",
-              e);
+              "type '" + p.type() + "' needs " + needs + " on the test class path (" + e + ")", e);
         }
+      } else if (ModuleType.KUBEWARDEN.name().equals(p.type())) {
+        throw new IllegalArgumentException(
+            "type 'kubewarden' needs dev.k8swasm:k8s-wasm-kubewarden-compat on the test class"
+                + " path");
       } else if (!p.hostCapabilities().isEmpty()) {
         throw new IllegalArgumentException("hostCapabilities is for type 'kubewarden' only");
       }

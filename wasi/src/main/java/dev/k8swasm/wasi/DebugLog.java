@@ -1,6 +1,8 @@
 package dev.k8swasm.wasi;
 
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.wasi.sandbox.BoundedOutput;
+import dev.k8swasm.wasi.sandbox.Messages;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

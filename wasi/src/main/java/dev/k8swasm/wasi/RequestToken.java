@@ -36,7 +36,7 @@ final class RequestToken implements Supplier<String> {
   }
 
   private static String find(byte[] request) {
-    try (JsonParser parser = Json.mapper().getFactory().createParser(request)) {
+    try (JsonParser parser = Json.reader().createParser(request)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

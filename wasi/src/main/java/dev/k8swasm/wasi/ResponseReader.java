@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.wasi.sandbox.BoundedOutput;
+import dev.k8swasm.wasi.sandbox.Messages;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Locale;
@@ -26,7 +28,7 @@ import java.util.function.Supplier;
  */
 final class ResponseReader {
   private static final ObjectReader READER =
-      Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      Json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final String module;
   private final BoundedOutput stdout;
@@ -109,7 +111,7 @@ final class ResponseReader {
     if (stdout.size() == 0 || !looksLikeUtf8(stdout)) {
       return null;
     }
-    try (JsonParser parser = Json.mapper().createParser(stdout.buffer(), 0, stdout.size())) {
+    try (JsonParser parser = Json.reader().createParser(stdout.buffer(), 0, stdout.size())) {
       // a duplicate key fails this pass, so the tree decides (the last duplicate wins); bound
       // directly, a record's unknown-field map would keep the first one
       parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -124,7 +126,7 @@ final class ResponseReader {
           if (value != JsonToken.START_OBJECT) {
             return null;
           }
-          response = Json.mapper().readValue(parser, type);
+          response = Json.reader().readValue(parser, type);
         } else if ("error".equals(field)) {
           if (value != JsonToken.VALUE_NULL
               && !(value == JsonToken.VALUE_STRING && parser.getTextLength() == 0)) {

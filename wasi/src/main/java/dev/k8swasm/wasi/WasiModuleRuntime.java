@@ -3,6 +3,7 @@ package dev.k8swasm.wasi;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleRuntime;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.wasi.sandbox.LoadFailures;
 import dev.k8swasm.wasi.sandbox.SandboxedModule;
@@ -23,8 +24,8 @@ public final class WasiModuleRuntime implements ModuleRuntime {
   public WasiModuleRuntime() {}
 
   @Override
-  public String type() {
-    return ModuleSpec.TYPE_WASI;
+  public ModuleType type() {
+    return ModuleType.WASI;
   }
 
   /**
@@ -37,7 +38,7 @@ public final class WasiModuleRuntime implements ModuleRuntime {
   @Override
   public PolicyModule load(ModuleSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    if (!ModuleSpec.TYPE_WASI.equals(spec.type())) {
+    if (!ModuleType.WASI.equals(spec.type())) {
       throw LoadFailures.of(
           spec,
           "module type '" + spec.type() + "' is not handled by the wasi runtime",

@@ -7,6 +7,7 @@ import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.wasi.sandbox.BoundedOutput;
 import dev.k8swasm.wasi.sandbox.OutputObserver;
 import dev.k8swasm.wasi.sandbox.SandboxedModule;
 import java.util.Map;

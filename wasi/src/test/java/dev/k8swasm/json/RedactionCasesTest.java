@@ -3,6 +3,7 @@ package dev.k8swasm.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +64,7 @@ class RedactionCasesTest {
   @Test
   void redactsJsonEscapedInsideStrings() {
     String inner = "{\"spec\":{\"token\":\"abc\"}}";
-    String outer = Json.writeString(Json.mapper().createObjectNode().put("body", inner));
+    String outer = Json.writeString(JsonNodeFactory.instance.objectNode().put("body", inner));
 
     String redacted = Redaction.redact(outer);
 

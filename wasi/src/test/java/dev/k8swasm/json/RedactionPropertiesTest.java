@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -51,16 +52,16 @@ class RedactionPropertiesTest {
     return Combinators.combine(secrets(), tokenKeys(), wrapping)
         .as(
             (secret, key, wraps) -> {
-              ObjectNode review = Json.mapper().createObjectNode();
+              ObjectNode review = JsonNodeFactory.instance.objectNode();
               review.put("kind", "TokenReview");
               review.putObject("spec").put(key, secret).putArray("audiences").add("api");
               JsonNode node = review;
               for (boolean inArray : wraps) {
                 if (inArray) {
-                  ArrayNode array = Json.mapper().createArrayNode().add(1).add(node);
+                  ArrayNode array = JsonNodeFactory.instance.arrayNode().add(1).add(node);
                   node = array;
                 } else {
-                  ObjectNode object = Json.mapper().createObjectNode();
+                  ObjectNode object = JsonNodeFactory.instance.objectNode();
                   object.put("token", secret).set("inner", node);
                   node = object;
                 }
@@ -74,7 +75,7 @@ class RedactionPropertiesTest {
       throws JsonProcessingException {
     String text =
         pretty
-            ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document)
+            ? Json.writer().withDefaultPrettyPrinter().writeValueAsString(document)
             : Json.writeString(document);
     return !Redaction.redact(text).contains(MARK);
   }
@@ -92,9 +93,10 @@ class RedactionPropertiesTest {
 
   @Property
   boolean tokensInEscapedJsonNeverSurvive(@ForAll("documents") JsonNode document) {
-    ObjectNode outer = Json.mapper().createObjectNode();
+    ObjectNode outer = JsonNodeFactory.instance.objectNode();
     outer.put("message", "got " + Json.writeString(document));
-    String twice = Json.writeString(Json.mapper().createObjectNode().put("log", outer.toString()));
+    String twice =
+        Json.writeString(JsonNodeFactory.instance.objectNode().put("log", outer.toString()));
     return !Redaction.redact(twice).contains(MARK);
   }
 

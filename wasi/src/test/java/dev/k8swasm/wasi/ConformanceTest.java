@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionReview;
@@ -177,7 +178,7 @@ class ConformanceTest {
     if (expect.has("patchOps")) {
       String patch = result.path("response").path("patch").asText(null);
       assertThat(patch).as(context + ": patch").isNotNull();
-      JsonNode ops = Json.mapper().readTree(Base64.getDecoder().decode(patch));
+      JsonNode ops = Json.reader().readTree(Base64.getDecoder().decode(patch));
       assertThat(asSet((ArrayNode) ops))
           .as(context)
           .isEqualTo(asSet((ArrayNode) expect.get("patchOps")));
@@ -303,7 +304,7 @@ class ConformanceTest {
           c.get("config"), MODULES, "conformance case " + c.path("name").asText());
     }
     String module = c.path("module").asText();
-    ObjectNode entry = Json.mapper().createObjectNode();
+    ObjectNode entry = JsonNodeFactory.instance.objectNode();
     entry.put("name", Path.of(module).getFileName().toString());
     entry.put("module", module + ".wasm");
     if (c.has("settings")) {
@@ -311,11 +312,9 @@ class ConformanceTest {
     }
     if (kind.equals("AdmissionReview")) {
       entry.put("mutating", c.path("mutating").asBoolean(false));
-      entry.set(
-          "rules",
-          Json.mapper().valueToTree(List.of(dev.k8swasm.admission.RuleWithOperations.ALL)));
+      entry.set("rules", Json.tree(List.of(dev.k8swasm.admission.RuleWithOperations.ALL)));
     }
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.putArray("modules").add(entry);
     return ConfigLoader.parse(root, MODULES, "conformance case " + c.path("name").asText());
   }

@@ -10,6 +10,8 @@ import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.wasi.sandbox.Deadline;
+import dev.k8swasm.wasi.sandbox.DeadlineTimer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

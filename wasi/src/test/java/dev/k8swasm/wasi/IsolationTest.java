@@ -3,7 +3,7 @@ package dev.k8swasm.wasi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.k8swasm.json.Json;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
@@ -56,7 +56,7 @@ class IsolationTest {
               .evaluate(ReviewKind.ADMISSION, Requests.admissionReview("uid-" + i, "{}"))
               .path("response");
       assertThat(response.path("warnings"))
-          .isEqualTo(Json.mapper().createArrayNode().add("previous:none").add("count:1"));
+          .isEqualTo(JsonNodeFactory.instance.arrayNode().add("previous:none").add("count:1"));
     }
   }
 }

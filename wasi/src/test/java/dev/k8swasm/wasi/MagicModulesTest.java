@@ -3,6 +3,7 @@ package dev.k8swasm.wasi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.PolicyModule;
@@ -31,7 +32,7 @@ class MagicModulesTest {
     assertThat(status.path("user").path("username").asText()).isEqualTo("magic-user");
     assertThat(status.path("user").path("uid").asText()).isEqualTo("0");
     assertThat(status.path("user").path("groups"))
-        .isEqualTo(Json.mapper().createArrayNode().add("magic-group"));
+        .isEqualTo(JsonNodeFactory.instance.arrayNode().add("magic-group"));
   }
 
   @ParameterizedTest

@@ -7,6 +7,8 @@ import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
+import dev.k8swasm.wasi.sandbox.BoundedOutput;
+import dev.k8swasm.wasi.sandbox.Messages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

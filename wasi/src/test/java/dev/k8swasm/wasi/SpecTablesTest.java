@@ -3,6 +3,7 @@ package dev.k8swasm.wasi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
@@ -72,7 +73,7 @@ class SpecTablesTest {
 
   /** A ConfigMap the validator rejects, with the given labels. */
   static ObjectNode rejectedConfigMap(Map<String, String> labels) {
-    ObjectNode cm = Json.mapper().createObjectNode();
+    ObjectNode cm = JsonNodeFactory.instance.objectNode();
     cm.put("apiVersion", "v1").put("kind", "ConfigMap");
     ObjectNode meta = cm.putObject("metadata");
     meta.put("name", "cm").put("namespace", "shop");

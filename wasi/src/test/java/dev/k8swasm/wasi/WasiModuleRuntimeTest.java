@@ -6,6 +6,7 @@ import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,8 @@ class WasiModuleRuntimeTest {
 
   @Test
   void isFoundByServiceLoaderForTypeWasi() {
-    assertThat(ModuleRuntimes.forType(ModuleSpec.TYPE_WASI)).isInstanceOf(WasiModuleRuntime.class);
-    assertThat(new WasiModuleRuntime().type()).isEqualTo("wasi");
+    assertThat(ModuleRuntimes.forType(ModuleType.WASI)).isInstanceOf(WasiModuleRuntime.class);
+    assertThat(new WasiModuleRuntime().type()).isEqualTo(ModuleType.WASI);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.k8swasm.examples.apiserver;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
@@ -97,9 +98,9 @@ public final class ApiServerExample implements AutoCloseable {
     UserInfo user = (UserInfo) exchange.getAttribute(WasmAuthFilter.USER);
     RequestAttributes attributes =
         (RequestAttributes) exchange.getAttribute(WasmAuthFilter.ATTRIBUTES);
-    ObjectNode body = Json.mapper().createObjectNode();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("user", user.username());
-    body.set("groups", Json.mapper().valueToTree(user.groups()));
+    body.set("groups", Json.tree(user.groups()));
     body.set("request", Json.toTree(attributes));
     WasmAuthFilter.send(exchange, 200, Json.write(body));
   }

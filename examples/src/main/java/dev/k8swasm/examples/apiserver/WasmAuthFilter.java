@@ -1,5 +1,6 @@
 package dev.k8swasm.examples.apiserver;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
@@ -117,7 +118,7 @@ public final class WasmAuthFilter extends Filter {
   /** Answers with a Kubernetes {@code Status} object. */
   static void status(HttpExchange exchange, int code, String reason, String message)
       throws IOException {
-    ObjectNode status = Json.mapper().createObjectNode();
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
     status.putObject("metadata");

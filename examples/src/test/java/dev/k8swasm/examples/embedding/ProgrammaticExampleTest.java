@@ -29,7 +29,7 @@ class ProgrammaticExampleTest {
       assertThat(chain.authenticate(TokenReview.forToken("other", List.of()))).isNotAuthenticated();
     }
     Assertions.assertThat(seen)
-        .extracting(Evaluation::module, Evaluation::decision)
+        .extracting(Evaluation::module, Evaluation::decisionLabel)
         .containsExactly(
             Assertions.tuple("magic-authenticator", "authenticated"),
             Assertions.tuple("magic-authenticator", "unauthenticated"));

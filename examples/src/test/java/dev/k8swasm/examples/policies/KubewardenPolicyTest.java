@@ -3,6 +3,7 @@ package dev.k8swasm.examples.policies;
 import static dev.k8swasm.testing.WasmAssertions.assertThat;
 
 import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Fixtures;
 import dev.k8swasm.testing.Policy;
 import dev.k8swasm.testing.WasmPolicy;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 class KubewardenPolicyTest {
 
   static boolean kubewardenRuntimeAvailable() {
-    return ModuleRuntimes.types().contains("kubewarden");
+    return ModuleRuntimes.types().contains(ModuleType.KUBEWARDEN);
   }
 
   @Test

@@ -116,7 +116,7 @@ public final class CapabilityDispatcher {
     }
     JsonNode event;
     try {
-      event = Json.mapper().readTree(payload);
+      event = Json.reader().readTree(payload);
     } catch (IOException e) {
       event = null;
     }
@@ -436,7 +436,7 @@ public final class CapabilityDispatcher {
 
   private static JsonNode parse(byte[] payload, String path) {
     try {
-      JsonNode node = Json.mapper().readTree(payload);
+      JsonNode node = Json.reader().readTree(payload);
       if (node == null || node.isMissingNode()) {
         throw invalid(path, "the payload is empty");
       }

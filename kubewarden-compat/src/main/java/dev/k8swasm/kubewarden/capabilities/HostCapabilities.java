@@ -2,7 +2,6 @@ package dev.k8swasm.kubewarden.capabilities;
 
 import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.kubewarden.session.SessionRecorder;
-import dev.k8swasm.kubewarden.session.SessionReplay;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -5,8 +5,6 @@ import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
-import dev.k8swasm.kubewarden.ExecutionMode;
-import dev.k8swasm.kubewarden.PolicyType;
 import dev.k8swasm.module.ModuleMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -90,7 +88,7 @@ public record PolicyMetadata(
   public static PolicyMetadata parse(byte[] json) {
     JsonNode root;
     try {
-      root = Json.mapper().readTree(json);
+      root = Json.reader().readTree(json);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the " + SECTION + " custom section is not valid JSON: " + e.getMessage(), e);
@@ -185,7 +183,11 @@ public record PolicyMetadata(
 
   /** The defaults this metadata gives a module: its rules and {@code mutating}. */
   public ModuleMetadata toModuleMetadata() {
-    return new ModuleMetadata(rules, Optional.of(mutating), Optional.of(raw.deepCopy()));
+    return ModuleMetadata.builder()
+        .rules(rules.orElse(null))
+        .mutating(mutating)
+        .raw(raw.deepCopy())
+        .build();
   }
 
   private static Optional<String> optionalText(JsonNode root, String field, String where) {

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dylibso.chicory.wasm.Parser;
 import dev.k8swasm.json.Json;
-import dev.k8swasm.kubewarden.ExecutionMode;
 import dev.k8swasm.kubewarden.PolicyDetection;
-import dev.k8swasm.kubewarden.PolicyType;
 import dev.k8swasm.module.ModuleMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The io.kubewarden.metadata custom section: every field, defaults, errors, detection. */
@@ -71,7 +68,7 @@ class PolicyMetadataTest {
     assertThat(m.hostCapabilities()).isEmpty();
     assertThat(m.minimumKubewardenVersion()).isEmpty();
     assertThat(m.toModuleMetadata())
-        .isEqualTo(new ModuleMetadata(Optional.empty(), Optional.of(false), Optional.of(m.raw())));
+        .isEqualTo(ModuleMetadata.builder().mutating(false).raw(m.raw()).build());
   }
 
   @Test

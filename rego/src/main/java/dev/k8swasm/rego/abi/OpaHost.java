@@ -117,7 +117,7 @@ public final class OpaHost implements HostImports {
     for (int i = 0; i < arity; i++) {
       byte[] json = OpaMemory.dumpJson(context.moduleName(), instance, (int) args[2 + i], max);
       try {
-        values[i] = Json.mapper().readTree(json);
+        values[i] = Json.reader().readTree(json);
       } catch (IOException e) {
         throw new ModuleException(
             context.moduleName(),

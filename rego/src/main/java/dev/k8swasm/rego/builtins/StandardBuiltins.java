@@ -140,7 +140,7 @@ final class StandardBuiltins {
         "json.is_valid",
         a -> {
           try {
-            Json.mapper().readTree(string(a, 0));
+            Json.reader().readTree(string(a, 0));
             return BooleanNode.TRUE;
           } catch (JsonProcessingException e) {
             return BooleanNode.FALSE;
@@ -160,7 +160,7 @@ final class StandardBuiltins {
         a -> {
           try {
             return NODES.textNode(
-                Json.yamlMapper().writeValueAsString(a[0]).replaceFirst("^---\\s*\\n", ""));
+                Json.yamlWriter().writeValueAsString(a[0]).replaceFirst("^---\\s*\\n", ""));
           } catch (JsonProcessingException e) {
             throw new BuiltinException("yaml.marshal: " + e.getOriginalMessage(), e);
           }
@@ -169,7 +169,7 @@ final class StandardBuiltins {
         "yaml.unmarshal",
         a -> {
           try {
-            JsonNode node = Json.yamlMapper().readTree(string(a, 0));
+            JsonNode node = Json.yamlReader().readTree(string(a, 0));
             return node == null || node.isMissingNode() ? NODES.nullNode() : node;
           } catch (JsonProcessingException e) {
             throw new BuiltinException("yaml.unmarshal: " + e.getOriginalMessage(), e);
@@ -179,7 +179,7 @@ final class StandardBuiltins {
         "yaml.is_valid",
         a -> {
           try {
-            Json.yamlMapper().readTree(string(a, 0));
+            Json.yamlReader().readTree(string(a, 0));
             return BooleanNode.TRUE;
           } catch (JsonProcessingException e) {
             return BooleanNode.FALSE;
@@ -418,11 +418,7 @@ final class StandardBuiltins {
 
   private static String encodeObject(ObjectNode object) {
     StringBuilder b = new StringBuilder();
-    new java.util.TreeMap<String, JsonNode>(
-            Json.mapper()
-                .convertValue(
-                    object,
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, JsonNode>>() {}))
+    new java.util.TreeMap<String, JsonNode>(Json.convert(object, ObjectFields.class))
         .forEach(
             (k, v) -> {
               Iterable<JsonNode> values = v.isArray() ? v : java.util.List.of(v);
@@ -681,4 +677,8 @@ final class StandardBuiltins {
       return new byte[][] {bytes, {(byte) prefix, (byte) (prefix >>> 8)}};
     }
   }
+
+  /** The fields of a JSON object as a map (for {@link Json#convert}). */
+  @SuppressWarnings("serial")
+  static final class ObjectFields extends java.util.LinkedHashMap<String, JsonNode> {}
 }

@@ -2,8 +2,8 @@ package dev.k8swasm.rego.kubewarden;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.k8swasm.kubewarden.ExecutionMode;
 import dev.k8swasm.kubewarden.ExecutionModeProvider;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.rego.RegoPolicy;
 import java.util.Objects;

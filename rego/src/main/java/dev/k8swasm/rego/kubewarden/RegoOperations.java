@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.JsonPatches;
 import dev.k8swasm.json.Json;
-import dev.k8swasm.kubewarden.ExecutionMode;
 import dev.k8swasm.kubewarden.ExecutionModeProvider;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.rego.RegoPolicy;
@@ -56,7 +56,7 @@ final class RegoOperations implements ExecutionModeProvider.Operations {
   private ObjectNode validate(byte[] payload) {
     JsonNode envelope;
     try {
-      envelope = Json.mapper().readTree(payload);
+      envelope = Json.reader().readTree(payload);
     } catch (IOException e) {
       throw new ModuleException(
           policy.name(), FailureReason.BAD_REQUEST, "the validate payload is not JSON", e);
@@ -114,7 +114,7 @@ final class RegoOperations implements ExecutionModeProvider.Operations {
 
   private JsonNode patched(String base64, JsonNode object) {
     try {
-      JsonNode operations = Json.mapper().readTree(Base64.getDecoder().decode(base64));
+      JsonNode operations = Json.reader().readTree(Base64.getDecoder().decode(base64));
       return JsonPatches.apply(operations, object.isMissingNode() ? NODES.nullNode() : object);
     } catch (IOException | RuntimeException e) {
       throw new ModuleException(

@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.AdmissionRequest;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.json.Json;
-import dev.k8swasm.kubewarden.ExecutionMode;
 import dev.k8swasm.kubewarden.KubewardenPolicy;
+import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.ReviewKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class KubewardenRegoTest {
 
   static ModuleSpec.Builder spec(String module) {
     return ModuleSpec.builder(module.replaceAll(".*/|\\.wasm$", ""))
-        .type(ModuleSpec.TYPE_KUBEWARDEN)
+        .type(ModuleType.KUBEWARDEN)
         .path(corpus(module));
   }
 
@@ -114,7 +115,7 @@ class KubewardenRegoTest {
     try (KubewardenPolicy policy =
         KubewardenPolicy.load(
             ModuleSpec.builder("rbac")
-                .type(ModuleSpec.TYPE_KUBEWARDEN)
+                .type(ModuleType.KUBEWARDEN)
                 .path(corpus("opa/rbac.wasm"))
                 .build())) {
       AdmissionResponse response = policy.validate(request("pod-team-namespace.json"));
@@ -133,7 +134,7 @@ class KubewardenRegoTest {
             () ->
                 KubewardenPolicy.load(
                     ModuleSpec.builder("custom")
-                        .type(ModuleSpec.TYPE_KUBEWARDEN)
+                        .type(ModuleType.KUBEWARDEN)
                         .path(corpus("opa/simplebuiltincall.wasm"))
                         .build()))
         .isInstanceOfSatisfying(

@@ -1,22 +1,30 @@
 package dev.k8swasm.testing.kubewarden;
 
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Policy;
+import dev.k8swasm.testing.PolicyTypeSupport;
+import dev.k8swasm.testing.WasmPolicy;
 
 /**
- * Used by the {@link dev.k8swasm.testing.WasmPolicy} extension for {@code type = "kubewarden"}:
- * gives the policy {@link HostCapabilityStubs}. Public only for that extension.
+ * {@link PolicyTypeSupport} for {@code type = "kubewarden"}: gives the policy {@link
+ * HostCapabilityStubs}, replaying the kwctl session of {@link WasmPolicy#hostCapabilities()} in
+ * every test when one is named. Found with {@link java.util.ServiceLoader}.
  */
-public final class KubewardenSupport {
-  private KubewardenSupport() {}
+public final class KubewardenSupport implements PolicyTypeSupport {
 
-  /**
-   * Installs stubs on {@code builder}; {@code session}, when not empty, is a kwctl session replayed
-   * in every test.
-   */
-  public static Policy.Builder installStubs(Policy.Builder builder, String session) {
+  /** Called by {@link java.util.ServiceLoader}. */
+  public KubewardenSupport() {}
+
+  @Override
+  public ModuleType type() {
+    return ModuleType.KUBEWARDEN;
+  }
+
+  @Override
+  public Policy.Builder prepare(Policy.Builder builder, WasmPolicy declaration) {
     HostCapabilityStubs stubs = HostCapabilityStubs.create();
-    if (!session.isEmpty()) {
-      stubs.replay(session).keepAcrossTests();
+    if (!declaration.hostCapabilities().isEmpty()) {
+      stubs.replay(declaration.hostCapabilities()).keepAcrossTests();
     }
     return stubs.installOn(builder);
   }

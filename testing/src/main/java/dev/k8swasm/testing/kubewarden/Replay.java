@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.authz.AuthorizationDecision;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.session.Exchange;
-import dev.k8swasm.testing.kubewarden.HostCapabilityStubs.Stub;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,7 @@ final class Replay {
       case "DNSLookupHost" -> {
         String host = text(f, "host", where);
         yield stub(
-            HostCapabilityStubs.DNS,
+            Stub.DNS,
             "\"" + host + "\"",
             r -> r.asText().equals(host),
             exchange,
@@ -46,7 +45,7 @@ final class Replay {
           want.put("namespace", f.get("namespace").asText());
         }
         yield stub(
-            HostCapabilityStubs.GET_RESOURCE,
+            Stub.GET_RESOURCE,
             Json.writeString(want),
             want::equals,
             exchange,
@@ -68,7 +67,7 @@ final class Replay {
           want.put("fieldSelector", f.get("field_selector").asText());
         }
         yield stub(
-            byNamespace ? HostCapabilityStubs.LIST_BY_NAMESPACE : HostCapabilityStubs.LIST_ALL,
+            byNamespace ? Stub.LIST_BY_NAMESPACE : Stub.LIST_ALL,
             Json.writeString(want),
             r -> Stubs.contains(r, want),
             exchange,
@@ -89,7 +88,7 @@ final class Replay {
           copy(attrs, field, want, field);
         }
         yield stub(
-            HostCapabilityStubs.CAN_I,
+            Stub.CAN_I,
             Json.writeString(want),
             r -> Stubs.contains(r, want),
             exchange,
@@ -108,7 +107,7 @@ final class Replay {
       case "OciManifestDigest" -> {
         String image = text(f, "image", where);
         yield stub(
-            HostCapabilityStubs.MANIFEST_DIGEST,
+            Stub.MANIFEST_DIGEST,
             "\"" + image + "\"",
             r -> r.asText().equals(image),
             exchange,
@@ -118,9 +117,7 @@ final class Replay {
       case "OciManifest", "OciManifestAndConfig" -> {
         String image = text(f, "image", where);
         yield stub(
-            type.equals("OciManifest")
-                ? HostCapabilityStubs.MANIFEST
-                : HostCapabilityStubs.MANIFEST_CONFIG,
+            type.equals("OciManifest") ? Stub.MANIFEST : Stub.MANIFEST_CONFIG,
             "\"" + image + "\"",
             r -> r.asText().equals(image),
             exchange,
@@ -128,11 +125,10 @@ final class Replay {
             where);
       }
       case "CryptoIsCertificateTrusted" ->
-          stub(HostCapabilityStubs.CERTIFICATE, "(recorded)", r -> true, exchange, p -> p, where);
+          stub(Stub.CERTIFICATE, "(recorded)", r -> true, exchange, p -> p, where);
       default -> {
         if (type.startsWith("Sigstore")) {
-          yield stub(
-              HostCapabilityStubs.VERIFY, type + " (recorded)", r -> true, exchange, p -> p, where);
+          yield stub(Stub.VERIFY, type + " (recorded)", r -> true, exchange, p -> p, where);
         }
         throw new IllegalArgumentException(
             where + ": a request of this type cannot be replayed by HostCapabilityStubs");
@@ -159,7 +155,7 @@ final class Replay {
       }
       answer = r -> fromPayload.apply(payload.deepCopy());
     } else {
-      answer = HostCapabilityStubs.failing(exchange.message().orElse(""));
+      answer = Stub.failing(exchange.message().orElse(""));
     }
     return new Stub(capability, capability + " " + request + " (replayed)", matcher, answer, 1);
   }

@@ -22,13 +22,13 @@ final class Stubs {
         return Json.readTree(bytes);
       } catch (IllegalArgumentException notJson) {
         try {
-          return Json.yamlMapper().readTree(bytes); // YAML flow style: {a: b}
+          return Json.yamlReader().readTree(bytes); // YAML flow style: {a: b}
         } catch (IOException | RuntimeException notYaml) {
           throw notJson;
         }
       }
     }
-    return Json.mapper().valueToTree(value);
+    return Json.tree(value);
   }
 
   /** Whether every field of {@code want} is in {@code have} with the same value. */

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.k8swasm.admission.AdmissionReview;
-import dev.k8swasm.json.Json;
 import dev.k8swasm.kubewarden.capabilities.KubernetesContext;
 import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Fixtures;
 import dev.k8swasm.testing.Policy;
 import java.util.Optional;
@@ -28,7 +29,7 @@ class HostCapabilityStubsTest {
 
   @BeforeEach
   void kubewardenRuntime() {
-    assumeTrue(ModuleRuntimes.types().contains("kubewarden"), "no kubewarden runtime");
+    assumeTrue(ModuleRuntimes.types().contains(ModuleType.KUBEWARDEN), "no kubewarden runtime");
   }
 
   private static Policy load(HostCapabilityStubs stubs, String settings) {
@@ -172,13 +173,13 @@ class HostCapabilityStubsTest {
     var oci = handlers.oci().orElseThrow();
     assertThat(oci.manifestDigest("ghcr.io/x:1")).isEqualTo("sha256:abc");
     assertThat(oci.manifest("ghcr.io/x:1").path("schemaVersion").asInt()).isEqualTo(2);
-    assertThat(oci.verify(2, Json.mapper().createObjectNode()).path("is_trusted").asBoolean())
+    assertThat(oci.verify(2, JsonNodeFactory.instance.objectNode()).path("is_trusted").asBoolean())
         .isTrue();
     assertThat(
             handlers
                 .crypto()
                 .orElseThrow()
-                .isCertificateTrusted(Json.mapper().createObjectNode())
+                .isCertificateTrusted(JsonNodeFactory.instance.objectNode())
                 .path("trusted")
                 .asBoolean())
         .isTrue();

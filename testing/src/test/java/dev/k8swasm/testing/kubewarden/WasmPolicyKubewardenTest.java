@@ -7,6 +7,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.module.ModuleRuntimes;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Fixtures;
 import dev.k8swasm.testing.Policy;
 import dev.k8swasm.testing.WasmPolicy;
@@ -40,7 +41,7 @@ class WasmPolicyKubewardenTest {
 
   @BeforeEach
   void kubewardenRuntime() {
-    assumeTrue(ModuleRuntimes.types().contains("kubewarden"));
+    assumeTrue(ModuleRuntimes.types().contains(ModuleType.KUBEWARDEN));
   }
 
   private static List<String> failures(Class<?> testClass) {

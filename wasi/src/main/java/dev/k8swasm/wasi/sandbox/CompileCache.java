@@ -13,9 +13,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * entry, and carry a SHA-256 of their content: an entry that does not match (truncated, corrupted)
  * is deleted and ignored, and the module is compiled again. An unusable directory only disables
  * caching, with one warning.
+ *
+ * <p>The cache holds JVM classes that are loaded into this process, so it is trusted as ssh trusts
+ * {@code ~/.ssh}: the directories it creates are private ({@code 0700}), and a directory or entry
+ * that is not owned by the current user (or root) or that group or others may write is refused: one
+ * warning per path, and the load goes on without the cache.
  */
 final class CompileCache implements Cache {
   /** The spec option naming the cache directory, or {@code false}. */
@@ -46,13 +54,68 @@ final class CompileCache implements Cache {
   private static final int HASH_LENGTH = 32;
   private static final String CHICORY_VERSION = chicoryVersion();
   private static volatile boolean warned;
+  private static final Set<Path> REFUSED = ConcurrentHashMap.newKeySet();
 
   private final Path directory;
-  private final java.util.Map<String, Boolean> usesInterpreter =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Boolean> usesInterpreter = new ConcurrentHashMap<>();
+  private volatile boolean refused;
 
-  CompileCache(Path directory) {
+  private CompileCache(Path directory) {
     this.directory = directory.resolve("chicory-" + CHICORY_VERSION);
+  }
+
+  /**
+   * The cache in {@code directory}, created private when missing; empty (after a warning) when the
+   * directory, or its subdirectory for this Chicory version, is not safe to load classes from or
+   * cannot be created.
+   */
+  static Optional<CompileCache> open(Path directory) {
+    CompileCache cache = new CompileCache(directory);
+    for (Path dir : List.of(directory, cache.directory)) {
+      try {
+        PrivateFiles.createDirectories(dir);
+        Optional<String> problem = PrivateFiles.problem(dir);
+        if (problem.isPresent()) {
+          refuse(dir, problem.get());
+          return none();
+        }
+      } catch (IOException | RuntimeException e) {
+        warnUnwritable(dir, e);
+        return none();
+      }
+    }
+    return Optional.of(cache);
+  }
+
+  /** Whether {@code file} (which exists) may be read; refuses the whole cache when not. */
+  private boolean trusted(Path file) {
+    if (refused) {
+      return false;
+    }
+    try {
+      Optional<String> problem = PrivateFiles.problem(file);
+      if (problem.isEmpty()) {
+        return true;
+      }
+      refuse(file, problem.get());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("compile cache: cannot check {}: {}", file, e.toString());
+    }
+    refused = true;
+    return false;
+  }
+
+  private static void refuse(Path path, String problem) {
+    if (REFUSED.add(path.toAbsolutePath())) {
+      LOG.warn(
+          "compile cache: not using {}: {}; modules are compiled without the cache. Make it"
+              + " private to you (chown to your user; chmod go-w, or remove it to have it"
+              + " recreated with mode 700), or set the system property {} to another directory"
+              + " or to 'off'",
+          path,
+          problem,
+          PROPERTY);
+    }
   }
 
   /** The cache {@code spec} asks for, or empty when caching is disabled. */
@@ -60,17 +123,17 @@ final class CompileCache implements Cache {
     JsonNode option = spec.options().get(OPTION);
     if (option != null && !option.isNull()) {
       if (option.isBoolean()) {
-        return option.booleanValue() ? Optional.of(new CompileCache(defaultDirectory())) : none();
+        return option.booleanValue() ? open(defaultDirectory()) : none();
       }
       String text = option.asText().trim();
-      return disabled(text) ? none() : Optional.of(new CompileCache(Path.of(text)));
+      return disabled(text) ? none() : open(Path.of(text));
     }
     String property = System.getProperty(PROPERTY);
     if (property != null) {
       String text = property.trim();
-      return disabled(text) ? none() : Optional.of(new CompileCache(Path.of(text)));
+      return disabled(text) ? none() : open(Path.of(text));
     }
-    return Optional.of(new CompileCache(defaultDirectory()));
+    return open(defaultDirectory());
   }
 
   private static Optional<CompileCache> none() {
@@ -109,6 +172,9 @@ final class CompileCache implements Cache {
   @Override
   public byte[] get(String key) {
     Path file = file(key);
+    if (!Files.exists(file) || !trusted(file)) {
+      return null;
+    }
     byte[] stored;
     try {
       stored = Files.readAllBytes(file);
@@ -133,7 +199,7 @@ final class CompileCache implements Cache {
   public void putIfAbsent(String key, byte[] data) {
     usesInterpreter.put(key, interpreterIn(data));
     Path file = file(key);
-    if (Files.exists(file)) {
+    if (refused || Files.exists(file)) {
       return;
     }
     write(file, data);
@@ -143,7 +209,7 @@ final class CompileCache implements Cache {
   private void write(Path file, byte[] data) {
     Path temp = null;
     try {
-      Files.createDirectories(directory);
+      PrivateFiles.createDirectories(directory);
       temp = Files.createTempFile(directory, ".entry", ".tmp");
       Files.write(temp, framed(data));
       try {
@@ -153,15 +219,7 @@ final class CompileCache implements Cache {
       }
       temp = null;
     } catch (IOException | RuntimeException e) {
-      if (!warned) {
-        warned = true;
-        LOG.warn(
-            "compile cache: cannot write to {} ({}); modules are compiled on every load. Set the"
-                + " system property {} to a writable directory, or to 'off'",
-            directory,
-            e.toString(),
-            PROPERTY);
-      }
+      warnUnwritable(directory, e);
     } finally {
       if (temp != null) {
         delete(temp);
@@ -169,8 +227,23 @@ final class CompileCache implements Cache {
     }
   }
 
+  private static void warnUnwritable(Path directory, Exception e) {
+    if (!warned) {
+      warned = true;
+      LOG.warn(
+          "compile cache: cannot write to {} ({}); modules are compiled on every load. Set the"
+              + " system property {} to a writable directory, or to 'off'",
+          directory,
+          e.toString(),
+          PROPERTY);
+    }
+  }
+
   /** Removes the entry of {@code key} (and its traits), e.g. after it turned out to be unusable. */
   void remove(String key) {
+    if (refused) {
+      return;
+    }
     delete(file(key));
     delete(traitsFile(key));
   }
@@ -195,7 +268,7 @@ final class CompileCache implements Cache {
    */
   Optional<CachedTraits> traits(String key) {
     Path file = traitsFile(key);
-    if (!Files.exists(file) || !Files.exists(file(key))) {
+    if (!Files.exists(file) || !Files.exists(file(key)) || !trusted(file)) {
       return Optional.empty();
     }
     try {
@@ -221,7 +294,7 @@ final class CompileCache implements Cache {
   /** Records {@code traits} of the module of {@code key}, whose compiled code is in the cache. */
   void putTraits(String key, ModuleTraits traits) {
     Boolean interpreted = usesInterpreter.get(key);
-    if (interpreted == null || !Files.exists(file(key))) {
+    if (refused || interpreted == null || !Files.exists(file(key))) {
       return;
     }
     Properties p = new Properties();

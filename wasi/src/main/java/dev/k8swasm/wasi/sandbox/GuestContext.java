@@ -1,7 +1,6 @@
 package dev.k8swasm.wasi.sandbox;
 
 import dev.k8swasm.module.Limits;
-import dev.k8swasm.wasi.BoundedOutput;
 
 /**
  * What the host side of one instance can see, given to the {@link HostImports} factory when the

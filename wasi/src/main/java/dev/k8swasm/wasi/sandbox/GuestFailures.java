@@ -7,9 +7,6 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleException;
-import dev.k8swasm.wasi.BoundedOutput;
-import dev.k8swasm.wasi.Messages;
-import dev.k8swasm.wasi.OutputLimitExceededException;
 import java.util.Locale;
 
 /**

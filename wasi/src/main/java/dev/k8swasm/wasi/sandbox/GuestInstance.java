@@ -7,7 +7,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import dev.k8swasm.module.Limits;
-import dev.k8swasm.wasi.BoundedOutput;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

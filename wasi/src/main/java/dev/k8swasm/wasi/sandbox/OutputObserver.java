@@ -1,7 +1,5 @@
 package dev.k8swasm.wasi.sandbox;
 
-import dev.k8swasm.wasi.BoundedOutput;
-
 /**
  * Sees what the guest wrote once an evaluation is over, whatever its outcome (e.g. to log stderr).
  * Runs on the evaluating thread after the deadline stopped, before the evaluation's result or

@@ -5,7 +5,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
-import dev.k8swasm.wasi.BoundedOutput;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;

@@ -78,7 +78,6 @@ class HostileInputPropertiesTest {
         AdmissionChain.builder()
             .add(
                 AdmissionHook.builder("magic_mutator", ModuleAdmissionController.mutating(mutator))
-                    .mutating(true)
                     .rules(RuleWithOperations.ALL)
                     .build())
             .add(

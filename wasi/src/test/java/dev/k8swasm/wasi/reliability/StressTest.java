@@ -117,7 +117,6 @@ class StressTest {
         AdmissionChain.builder()
             .add(
                 AdmissionHook.builder("mutator", ModuleAdmissionController.mutating(mutator))
-                    .mutating(true)
                     .rules(RuleWithOperations.ALL)
                     .build())
             .add(

@@ -1,4 +1,4 @@
-package dev.k8swasm.kubewarden;
+package dev.k8swasm.kubewarden.metadata;
 
 import java.util.Arrays;
 import java.util.Locale;

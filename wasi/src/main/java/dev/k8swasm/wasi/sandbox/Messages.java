@@ -1,4 +1,4 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 import dev.k8swasm.json.Redaction;
 import java.time.Duration;

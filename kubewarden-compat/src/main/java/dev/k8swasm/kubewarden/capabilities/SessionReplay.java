@@ -1,6 +1,8 @@
-package dev.k8swasm.kubewarden.session;
+package dev.k8swasm.kubewarden.capabilities;
 
-import dev.k8swasm.kubewarden.capabilities.HostCapabilityException;
+import dev.k8swasm.kubewarden.session.CallbackRequest;
+import dev.k8swasm.kubewarden.session.Exchange;
+import dev.k8swasm.kubewarden.session.SessionFile;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 /** A guest wrote more to stdout or stderr than {@code Limits.maxOutputBytes} allows. */
 public final class OutputLimitExceededException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 import java.time.Duration;
 import java.util.ArrayList;

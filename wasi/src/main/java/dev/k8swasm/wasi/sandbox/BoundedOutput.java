@@ -1,4 +1,4 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +82,7 @@ public final class BoundedOutput extends OutputStream {
   }
 
   /** The internal buffer: valid bytes are {@code [0, size())}; do not modify or keep. */
-  byte[] buffer() {
+  public byte[] buffer() {
     return buffer;
   }
 

@@ -1,4 +1,4 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

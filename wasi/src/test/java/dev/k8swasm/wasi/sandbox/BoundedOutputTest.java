@@ -1,8 +1,9 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class BoundedOutputTest {
@@ -24,7 +25,7 @@ class BoundedOutputTest {
   void keepsWhatFitsAndThrowsPastTheLimit() {
     BoundedOutput out = new BoundedOutput("stderr", 10);
 
-    assertThatThrownBy(() -> out.write(TestModules.utf8("0123456789abc"), 0, 13))
+    assertThatThrownBy(() -> out.write("0123456789abc".getBytes(StandardCharsets.UTF_8), 0, 13))
         .isInstanceOfSatisfying(
             OutputLimitExceededException.class,
             e -> {

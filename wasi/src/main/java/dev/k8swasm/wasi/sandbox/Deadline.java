@@ -1,4 +1,4 @@
-package dev.k8swasm.wasi;
+package dev.k8swasm.wasi.sandbox;
 
 /**
  * The deadline of one evaluation, started by {@link DeadlineTimer#start}. The timer interrupts the
