@@ -5,7 +5,7 @@ import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.config.ModuleConfig;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.Limits;
-import dev.k8swasm.module.ModuleSpec;
+import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.source.ModuleReference;
 import dev.k8swasm.source.ModuleSources;
 import java.nio.file.Files;
@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -247,23 +246,15 @@ record PoliciesFile(
       }
     }
     JsonNode settings = node.get("settings");
-    return new ModuleConfig(
-        name,
-        ref,
-        Optional.ofNullable(settings == null || settings.isNull() ? null : settings),
-        false,
-        Optional.of(mutate),
-        ModuleSpec.TYPE_KUBEWARDEN,
-        Optional.empty(),
-        Optional.empty(),
-        limits,
-        Engine.COMPILER,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        options,
-        at);
+    return ModuleConfig.builder(name, ref)
+        .settings(settings == null || settings.isNull() ? null : settings)
+        .mutating(mutate)
+        .type(ModuleType.KUBEWARDEN)
+        .limits(limits)
+        .engine(Engine.COMPILER)
+        .options(options)
+        .source(at)
+        .build();
   }
 
   /**

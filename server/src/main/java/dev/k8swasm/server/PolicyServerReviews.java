@@ -1,6 +1,7 @@
 package dev.k8swasm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionController;
 import dev.k8swasm.admission.AdmissionReview;
@@ -75,14 +76,14 @@ final class PolicyServerReviews {
           "Failed to deserialize the JSON body into the target type: request: missing field"
               + " `uid`");
     }
-    ObjectNode sent = Json.mapper().createObjectNode();
+    ObjectNode sent = JsonNodeFactory.instance.objectNode();
     sent.put("apiVersion", AdmissionReview.V1);
     sent.put("kind", AdmissionReview.KIND);
     sent.set("request", request);
     AdmissionReview review;
     try {
-      review = Json.mapper().treeToValue(sent, AdmissionReview.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      review = Json.convert(sent, AdmissionReview.class);
+    } catch (IllegalArgumentException e) {
       throw HttpError.policyServer(
           422,
           "UnprocessableEntity",
@@ -93,7 +94,7 @@ final class PolicyServerReviews {
     boolean failed = false;
     long start = System.nanoTime();
     try {
-      response = Json.toTree(policy.controller().admit(review).response());
+      response = (ObjectNode) Json.tree(policy.controller().admit(review).response());
       vanilla = response.deepCopy();
     } catch (ModuleException e) {
       failed = true;
@@ -110,7 +111,7 @@ final class PolicyServerReviews {
                     + ". The policy attempted to mutate the request, but it is currently configured"
                     + " to not allow mutations.",
                 null);
-        vanilla = Json.mapper().createObjectNode().put("allowed", true).put("patch", "");
+        vanilla = JsonNodeFactory.instance.objectNode().put("allowed", true).put("patch", "");
       } else {
         response =
             rejection(uid, "internal server error: " + Reviews.forClient(e.detail(), debug), 500);
@@ -128,7 +129,7 @@ final class PolicyServerReviews {
       response.remove("patch");
       response.remove("patchType");
     }
-    ObjectNode answer = Json.mapper().createObjectNode();
+    ObjectNode answer = JsonNodeFactory.instance.objectNode();
     if (origin != Origin.VALIDATE_RAW) {
       answer.put("apiVersion", AdmissionReview.V1);
       answer.put("kind", AdmissionReview.KIND);
@@ -143,7 +144,7 @@ final class PolicyServerReviews {
   }
 
   private static ObjectNode rejection(String uid, String message, Integer code) {
-    ObjectNode r = Json.mapper().createObjectNode();
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
     r.put("uid", uid);
     r.put("allowed", false);
     ObjectNode status = r.putObject("status");

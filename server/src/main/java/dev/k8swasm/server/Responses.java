@@ -69,7 +69,7 @@ final class Responses implements Request.Handler {
 
   /** policy-server's error body: {@code {"message": ..., "status": CODE}}. */
   static byte[] policyServerError(int code, String message) {
-    ObjectNode body = Json.mapper().createObjectNode();
+    ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     body.put("message", message);
     body.put("status", code);
     return Json.write(body);

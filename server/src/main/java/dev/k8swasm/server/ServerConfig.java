@@ -139,7 +139,11 @@ record ServerConfig(
       files.add(abs);
       return new ServerConfig(
           abs,
-          settings(Json.mapper().createObjectNode(), abs.getParent(), where, new ArrayList<>()),
+          settings(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+              abs.getParent(),
+              where,
+              new ArrayList<>()),
           Optional.empty(),
           Optional.empty(),
           withPolicies(Optional.empty(), only, files, new ArrayList<>()),
@@ -255,10 +259,8 @@ record ServerConfig(
       return admission;
     }
     return Optional.of(
-        new PolicyConfig(
-            modules,
-            List.of(),
-            admission.flatMap(PolicyConfig::file).or(() -> Optional.of(policies.file()))));
+        PolicyConfig.of(
+            modules, List.of(), admission.flatMap(PolicyConfig::file).orElse(policies.file())));
   }
 
   private static boolean isModule(Path f) {

@@ -29,7 +29,7 @@ class PoliciesFileTest {
         .isEqualTo("registry://ghcr.io/kubewarden/policies/psp-capabilities:v0.1.7");
     assertThat(caps.mutating()).hasValue(true);
     assertThat(p.policies().get(0).mutating()).hasValue(false);
-    assertThat(caps.type()).isEqualTo("kubewarden");
+    assertThat(caps.type()).isEqualTo(dev.k8swasm.module.ModuleType.KUBEWARDEN);
     assertThat(caps.options().get("policyMode").asText()).isEqualTo("protect");
     assertThat(caps.settings().orElseThrow().path("required_drop_capabilities").get(0).asText())
         .isEqualTo("KILL");
