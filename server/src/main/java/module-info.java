@@ -17,6 +17,8 @@ module dev.k8swasm.server {
   requires org.bouncycastle.util;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
+  requires io.opentelemetry.api;
+  requires io.opentelemetry.context;
 
   exports dev.k8swasm.server;
 }

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       "  POST /mutate         AdmissionReview v1: the mutating modules (JSONPatch)",
       "  POST /validate       AdmissionReview v1: the validating modules",
       "  POST /mutate/NAME, /validate/NAME: one admission module",
+      "  POST /validate/ID: with --policies, policy ID as Kubewarden's policy-server answers",
       "  GET  /healthz, /readyz, /metrics (Prometheus)",
       "",
       "FILE has optional sections 'authentication', 'authorization' and 'admission', each a"
@@ -57,6 +58,7 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm serve -c server.yaml --tls-cert tls.crt --tls-key tls.key \\",
       "      --client-ca apiserver-ca.crt --metrics-port 9090",
       "  k8s-wasm serve -c server.yaml --print-kube-config out/ --url https://10.0.0.5",
+      "  k8s-wasm serve --policies policies.yml         (Kubewarden policy-server's format)",
       "",
       "Exit codes:",
       "  0  After a clean shutdown, or when the files were written.",
@@ -70,10 +72,17 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--config"},
-      required = true,
       paramLabel = "FILE",
       description = "The server configuration (YAML or JSON).")
   Path config;
+
+  @Option(
+      names = "--policies",
+      paramLabel = "FILE",
+      description =
+          "A Kubewarden policy-server policies.yml, served instead of -c (to serve both, name it"
+              + " in the configuration: 'policies: FILE').")
+  Path policies;
 
   @Option(
       names = "--address",
@@ -330,6 +339,20 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private void checkUsage() {
+    if ((config == null) == (policies == null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          config == null
+              ? "Give the configuration: -c FILE, or --policies FILE (a policy-server"
+                  + " policies.yml)"
+              : "Give either -c or --policies; to serve both, add 'policies: "
+                  + policies
+                  + "' to "
+                  + config);
+    }
+    if (config == null) {
+      config = policies;
+    }
     if (printKubeConfig == null && (url != null || service != null || tlsCa != null)) {
       throw new ParameterException(
           spec.commandLine(), "--url, --service and --tls-ca only apply to --print-kube-config");

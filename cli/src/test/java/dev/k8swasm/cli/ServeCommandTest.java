@@ -61,7 +61,10 @@ public class ServeCommandTest {
   @Test
   void usageErrorsExitWith2() {
     assertThat(run("serve").exitCode()).isEqualTo(2);
-    assertThat(run("serve").err()).contains("Missing required option: '--config=FILE'");
+    assertThat(run("serve").err()).contains("Give the configuration: -c FILE, or --policies FILE");
+    Result both = run("serve", "-c", "x.yaml", "--policies", "p.yml");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("Give either -c or --policies; to serve both, add 'policies:");
     Result halfTls = run("serve", "-c", "x.yaml", "--tls-cert", "a.crt");
     assertThat(halfTls.exitCode()).isEqualTo(2);
     assertThat(halfTls.err()).contains("Give both --tls-cert and --tls-key");
@@ -171,6 +174,41 @@ public class ServeCommandTest {
     assertThat(leaf.getSubjectAlternativeNames())
         .extracting(l -> l.get(1).toString())
         .contains("k8s-wasm.k8s-wasm.svc", "k8s-wasm.k8s-wasm.svc.cluster.local");
+  }
+
+  @Test
+  void printKubeConfigPointsPolicyServerPoliciesAtValidateId() throws Exception {
+    Path wapc = module("kubewarden/policy_wapc_init.wasm");
+    Path policies =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            "no-forbidden:\n  module: "
+                + wapc
+                + "\n  settings: {forbiddenLabels: [forbidden]}\n"
+                + "add-team:\n  module: "
+                + wapc
+                + "\n  allowedToMutate: true\n  settings: {addLabels: {team: blue}}\n");
+    Path out = dir.resolve("out");
+    Result r =
+        run(
+            "serve",
+            "--policies",
+            policies.toString(),
+            "--print-kube-config",
+            out.toString(),
+            "--url",
+            "https://10.0.0.5:8443");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode validating = yaml(out.resolve(KubeConfigs.VALIDATING));
+    assertThat(validating.path("webhooks")).hasSize(1);
+    JsonNode v = validating.path("webhooks").get(0);
+    assertThat(v.path("clientConfig").path("url").asText())
+        .isEqualTo("https://10.0.0.5:8443/validate/no-forbidden");
+    // the rules are those of the policy's metadata (pods CREATE/UPDATE), not everything
+    assertThat(v.path("rules").get(0).path("resources").get(0).asText()).isEqualTo("pods");
+    JsonNode mutating = yaml(out.resolve(KubeConfigs.MUTATING));
+    assertThat(mutating.path("webhooks").get(0).path("clientConfig").path("url").asText())
+        .isEqualTo("https://10.0.0.5:8443/validate/add-team");
   }
 
   @Test

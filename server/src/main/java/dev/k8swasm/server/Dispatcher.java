@@ -1,6 +1,8 @@
 package dev.k8swasm.server;
 
 import dev.k8swasm.json.Redaction;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +40,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
   private final BodyReader bodies;
   private final Admission admission;
   private final Evaluator evaluator;
+  private final ServerTracing tracing;
   private final ServerLimits limits;
   private final BooleanSupplier stopping;
   private final ConnectionGuard guard;
@@ -50,6 +53,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
       BodyReader bodies,
       Admission admission,
       Evaluator evaluator,
+      ServerTracing tracing,
       ServerLimits limits,
       BooleanSupplier stopping,
       ConnectionGuard guard) {
@@ -59,6 +63,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
     this.bodies = bodies;
     this.admission = admission;
     this.evaluator = evaluator;
+    this.tracing = tracing;
     this.limits = limits;
     this.stopping = stopping;
     this.guard = guard;
@@ -96,7 +101,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
       }
       switch (route) {
         case HEALTHZ_ROUTE -> x.send(200, Responses.TEXT, OK, null);
-        case READYZ_ROUTE -> {
+        case READYZ_ROUTE, READINESS_ROUTE -> {
           if (!stopping.getAsBoolean() && store.peek().isPresent()) {
             x.send(200, Responses.TEXT, OK, null);
           } else {
@@ -243,22 +248,27 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
               "TooManyRequests",
               "the server is busy (the workers and the queue of "
                   + x.route.label
-                  + (x.route == Route.MUTATE_ONE || x.route == Route.VALIDATE_ONE
-                      ? " for this module"
-                      : "")
+                  + (Route.single(x.route) ? " for this module" : "")
                   + " are full)"));
     }
   }
 
   private void evaluate(Exchange x, PolicyStore.Lease lease, byte[] body) {
     RequestContext context = RequestContext.begin();
-    try (lease) {
-      x.answer(evaluator.evaluate(x.route, x.path, body, lease.policies()), context.evaluations());
+    Span span = tracing.request(x.route, x.path);
+    try (lease;
+        Scope scope = span.makeCurrent()) {
+      Reviews.Answer answer = evaluator.evaluate(x.route, x.path, body, lease.policies());
+      ServerTracing.answered(span, answer);
+      x.answer(answer, context.evaluations());
     } catch (HttpError e) {
+      ServerTracing.failed(span, e.status(), e.getMessage());
       x.fail(e, context.evaluations());
     } catch (RuntimeException | StackOverflowError e) {
+      ServerTracing.failed(span, 500, "internal error");
       internalError(x, e, context.evaluations());
     } finally {
+      span.end();
       RequestContext.end();
     }
   }

@@ -11,10 +11,15 @@ import java.util.Optional;
 /** Answers one review with the chain its route names in the configuration serving it. */
 final class Evaluator {
   private final boolean debug;
+  private final PolicyServerMetrics policyServerMetrics;
 
-  /** {@code debug}: module output (stderr) goes to clients too. */
-  Evaluator(boolean debug) {
+  /**
+   * {@code debug}: module output (stderr) goes to clients too; {@code policyServerMetrics} records
+   * the evaluations of policy-server's endpoints.
+   */
+  Evaluator(boolean debug, PolicyServerMetrics policyServerMetrics) {
     this.debug = debug;
+    this.policyServerMetrics = policyServerMetrics;
   }
 
   /**
@@ -40,7 +45,25 @@ final class Evaluator {
       case VALIDATE_ROUTE ->
           Reviews.admit(
               body, p.validators().orElseThrow(() -> notConfigured("admission", VALIDATE)), debug);
-      case MUTATE_ONE, VALIDATE_ONE -> Reviews.admit(body, single(p, route, path), debug);
+      case VALIDATE_ONE -> {
+        notAGroup(p, path);
+        Optional<PolicyServerReviews.Policy> policy = p.policyServer(Route.module(path));
+        yield policy.isPresent()
+            ? PolicyServerReviews.evaluate(
+                body, policy.get(), PolicyServerReviews.Origin.VALIDATE, debug, policyServerMetrics)
+            : Reviews.admit(body, single(p, route, path), debug);
+      }
+      case MUTATE_ONE -> Reviews.admit(body, single(p, route, path), debug);
+      case VALIDATE_RAW_ONE ->
+          PolicyServerReviews.evaluate(
+              body,
+              policy(p, path),
+              PolicyServerReviews.Origin.VALIDATE_RAW,
+              debug,
+              policyServerMetrics);
+      case AUDIT_ONE ->
+          PolicyServerReviews.evaluate(
+              body, policy(p, path), PolicyServerReviews.Origin.AUDIT, debug, policyServerMetrics);
       default -> throw new IllegalStateException("not a review route: " + route);
     };
   }
@@ -54,7 +77,14 @@ final class Evaluator {
           p.authorizer().orElseThrow(() -> notConfigured("authorization", AUTHORIZE));
       case MUTATE_ROUTE -> p.mutators().orElseThrow(() -> notConfigured("admission", MUTATE));
       case VALIDATE_ROUTE -> p.validators().orElseThrow(() -> notConfigured("admission", VALIDATE));
-      case MUTATE_ONE, VALIDATE_ONE -> single(p, route, path);
+      case VALIDATE_ONE -> {
+        notAGroup(p, path);
+        if (p.policyServer(Route.module(path)).isEmpty()) {
+          single(p, route, path);
+        }
+      }
+      case MUTATE_ONE -> single(p, route, path);
+      case VALIDATE_RAW_ONE, AUDIT_ONE -> policy(p, path);
       default -> throw new IllegalStateException("not a review route: " + route);
     }
   }
@@ -81,6 +111,34 @@ final class Evaluator {
               + clip(name));
     }
     throw HttpError.notFound("no admission module named '" + clip(name) + "'");
+  }
+
+  /** Policy-server's policy named in {@code path}; 404 with policy-server's body if none. */
+  private static PolicyServerReviews.Policy policy(Policies p, String path) {
+    notAGroup(p, path);
+    String id = Route.module(path);
+    return p.policyServer(id)
+        .orElseThrow(
+            () ->
+                HttpError.policyServer(
+                    404,
+                    "NotFound",
+                    "unknown policy: "
+                        + clip(id)
+                        + " (not a policy of the configuration's policies.yml)"));
+  }
+
+  /** 501 for a policy group: groups are read but not evaluated yet. */
+  private static void notAGroup(Policies p, String path) {
+    String id = Route.module(path);
+    if (p.policyGroup(id)) {
+      throw HttpError.policyServer(
+          501,
+          "NotImplemented",
+          "policy group '"
+              + clip(id)
+              + "' is not evaluated: policy groups are not supported yet by k8s-wasm");
+    }
   }
 
   private static HttpError notConfigured(String section, String endpoint) {

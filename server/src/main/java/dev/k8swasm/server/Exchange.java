@@ -84,7 +84,9 @@ final class Exchange {
     send(
         e.status(),
         Responses.JSON,
-        Responses.status(e.status(), e.reason(), e.getMessage()),
+        e.policyServer()
+            ? Responses.policyServerError(e.status(), e.getMessage())
+            : Responses.status(e.status(), e.reason(), e.getMessage()),
         e.getMessage());
   }
 

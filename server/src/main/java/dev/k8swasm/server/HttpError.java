@@ -6,6 +6,7 @@ final class HttpError extends RuntimeException {
 
   private final int status;
   private final String reason;
+  private final boolean policyServer;
 
   /**
    * @param status the HTTP status
@@ -13,9 +14,27 @@ final class HttpError extends RuntimeException {
    * @param message what is wrong, for the client
    */
   HttpError(int status, String reason, String message) {
+    this(status, reason, message, false);
+  }
+
+  private HttpError(int status, String reason, String message, boolean policyServer) {
     super(message, null, false, false);
     this.status = status;
     this.reason = reason;
+    this.policyServer = policyServer;
+  }
+
+  /**
+   * An error of a policy-server endpoint, answered with policy-server's body {@code {"message":
+   * ..., "status": CODE}}.
+   */
+  static HttpError policyServer(int status, String reason, String message) {
+    return new HttpError(status, reason, message, true);
+  }
+
+  /** Whether the body is policy-server's {@code {"message", "status"}} instead of a Status. */
+  boolean policyServer() {
+    return policyServer;
   }
 
   static HttpError badRequest(String message) {

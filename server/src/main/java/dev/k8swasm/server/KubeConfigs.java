@@ -308,8 +308,13 @@ public final class KubeConfigs {
               .map(m -> deadline(m, customizer))
               .orElse(Duration.ofSeconds(2));
       w.put("timeoutSeconds", webhookTimeout(deadline).toSeconds());
+      // a policy of a policies.yml is called as policy-server's are: /validate/ID in both phases
       String path =
-          (mutating ? WebhookServer.MUTATE : WebhookServer.VALIDATE) + "/" + pathSegment(h.name());
+          (mutating && policies.policyServer(h.name()).isEmpty()
+                  ? WebhookServer.MUTATE
+                  : WebhookServer.VALIDATE)
+              + "/"
+              + pathSegment(h.name());
       ObjectNode client = w.putObject("clientConfig");
       if (target instanceof Target.Service s) {
         client

@@ -44,6 +44,7 @@ final class Policies {
   private final AdmissionChain validators;
   private final Map<String, AdmissionChain> singleMutators;
   private final Map<String, AdmissionChain> singleValidators;
+  private final Map<String, PolicyServerReviews.Policy> policyServer;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -72,6 +73,46 @@ final class Policies {
     }
     this.singleMutators = Map.copyOf(m);
     this.singleValidators = Map.copyOf(v);
+    this.policyServer = policyServer(config, admission);
+  }
+
+  /** The policies of the configuration's policies.yml, by id, with their controllers. */
+  private static Map<String, PolicyServerReviews.Policy> policyServer(
+      ServerConfig config, AdmissionChain admission) {
+    Map<String, PolicyServerReviews.Policy> out = new LinkedHashMap<>();
+    if (admission == null || config.policies().isEmpty()) {
+      return Map.of();
+    }
+    PoliciesFile file = config.policies().get();
+    Map<String, AdmissionHook> hooks = new LinkedHashMap<>();
+    admission.mutators().forEach(h -> hooks.put(h.name(), h));
+    admission.validators().forEach(h -> hooks.put(h.name(), h));
+    for (ModuleConfig c : file.policies()) {
+      AdmissionHook h = hooks.get(c.name());
+      if (h != null) {
+        out.put(
+            c.name(),
+            new PolicyServerReviews.Policy(
+                c.name(),
+                h.controller(),
+                h.mutating(),
+                Optional.ofNullable(file.messages().get(c.name())),
+                c.options().get("policyMode").asText("protect")));
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  /** Whether {@code id} is a policy group of the configuration's policies.yml. */
+  boolean policyGroup(String id) {
+    return config.policies().stream()
+        .flatMap(f -> f.groups().stream())
+        .anyMatch(g -> g.id().equals(id));
+  }
+
+  /** Policy {@code id} of the configuration's policies.yml, if there is one. */
+  Optional<PolicyServerReviews.Policy> policyServer(String id) {
+    return Optional.ofNullable(policyServer.get(id));
   }
 
   /**
@@ -126,6 +167,18 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
+    config
+        .policies()
+        .ifPresent(
+            f ->
+                f.groups()
+                    .forEach(
+                        g ->
+                            LOG.warn(
+                                "policy group '{}' of {} is not evaluated: policy groups are not"
+                                    + " supported yet; its endpoints answer 501",
+                                g.id(),
+                                f.file())));
     return new Policies(generation, config, authn, authz, admission);
   }
 

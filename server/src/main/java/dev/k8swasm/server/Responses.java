@@ -67,6 +67,14 @@ final class Responses implements Request.Handler {
     return Json.write(status);
   }
 
+  /** policy-server's error body: {@code {"message": ..., "status": CODE}}. */
+  static byte[] policyServerError(int code, String message) {
+    ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    body.put("message", message);
+    body.put("status", code);
+    return Json.write(body);
+  }
+
   /** Sets {@code Retry-After} (whole seconds, at least 1). */
   static void retryAfter(Response response, Duration after) {
     response

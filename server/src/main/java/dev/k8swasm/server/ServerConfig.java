@@ -45,7 +45,8 @@ import java.util.Set;
  * @param settings the server settings it holds
  * @param authentication the authentication modules, if configured
  * @param authorization the authorization modules, if configured
- * @param admission the admission modules, if configured
+ * @param admission the admission modules, if configured (with the policies of {@code policies})
+ * @param policies the policy-server {@code policies.yml}, if configured
  * @param files every file the configuration is made of: this file, section files and module files
  */
 record ServerConfig(
@@ -54,11 +55,13 @@ record ServerConfig(
     Optional<PolicyConfig> authentication,
     Optional<PolicyConfig> authorization,
     Optional<PolicyConfig> admission,
+    Optional<PoliciesFile> policies,
     Set<Path> files) {
 
   static final String AUTHENTICATION = "authentication";
   static final String AUTHORIZATION = "authorization";
   static final String ADMISSION = "admission";
+  static final String POLICIES = "policies";
 
   /** The setting keys, as written in the file. */
   static final List<String> SETTING_KEYS =
@@ -76,7 +79,8 @@ record ServerConfig(
           "gracePeriod",
           "reloadInterval",
           "watch",
-          "limits");
+          "limits",
+          POLICIES);
 
   ServerConfig {
     files = Set.copyOf(files);
@@ -129,6 +133,23 @@ record ServerConfig(
     refuseLarge(abs, maxConfigBytes, "maxConfigBytes");
     JsonNode root = ConfigLoader.readDocument(abs);
     String where = file.toString();
+    if (PoliciesFile.looksLike(root, keys())) {
+      PoliciesFile only = PoliciesFile.parse(root, abs);
+      Set<Path> files = new LinkedHashSet<>();
+      files.add(abs);
+      return new ServerConfig(
+          abs,
+          settings(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+              abs.getParent(),
+              where,
+              new ArrayList<>()),
+          Optional.empty(),
+          Optional.empty(),
+          withPolicies(Optional.empty(), only, files, new ArrayList<>()),
+          Optional.of(only),
+          files);
+    }
     if (!root.isObject()) {
       throw new ConfigException(
           where + ": expected an object with 'authentication', 'authorization' or 'admission'");
@@ -159,11 +180,15 @@ record ServerConfig(
         section(root, AUTHORIZATION, base, where, files, problems, maxConfigBytes);
     Optional<PolicyConfig> admission =
         section(root, ADMISSION, base, where, files, problems, maxConfigBytes);
+    Optional<PoliciesFile> policies = policiesFile(root, base, where, files, problems);
+    if (policies.isPresent()) {
+      admission = withPolicies(admission, policies.get(), files, problems);
+    }
     if (authn.isEmpty() && authz.isEmpty() && admission.isEmpty() && problems.isEmpty()) {
       problems.add(
           where
               + ": no section configured (give at least one of authentication, authorization,"
-              + " admission)");
+              + " admission, policies)");
     }
     for (Path f : files) {
       if (!f.equals(abs)) {
@@ -180,7 +205,62 @@ record ServerConfig(
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServerConfig(abs, settings, authn, authz, admission, files);
+    return new ServerConfig(abs, settings, authn, authz, admission, policies, files);
+  }
+
+  private static Set<String> keys() {
+    Set<String> keys = new LinkedHashSet<>(SETTING_KEYS);
+    keys.addAll(List.of(AUTHENTICATION, AUTHORIZATION, ADMISSION));
+    return keys;
+  }
+
+  /** The policy-server {@code policies.yml} named by the top-level {@code policies} key. */
+  private static Optional<PoliciesFile> policiesFile(
+      JsonNode root, Path base, String where, Set<Path> files, List<String> problems) {
+    JsonNode path = root.get(POLICIES);
+    if (path == null || path.isNull()) {
+      return Optional.empty();
+    }
+    if (!path.isTextual() || path.asText().isBlank()) {
+      problems.add(where + ": 'policies' must be the file name of a policy-server policies.yml");
+      return Optional.empty();
+    }
+    Path target = base.resolve(path.asText()).normalize();
+    files.add(target);
+    try {
+      return Optional.of(PoliciesFile.parse(ConfigLoader.readDocument(target), target));
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The admission modules with the policies of {@code policies} appended; a policy id that is also
+   * an admission module's name is a problem.
+   */
+  private static Optional<PolicyConfig> withPolicies(
+      Optional<PolicyConfig> admission,
+      PoliciesFile policies,
+      Set<Path> files,
+      List<String> problems) {
+    List<ModuleConfig> modules = new ArrayList<>();
+    Set<String> names = new java.util.HashSet<>();
+    admission.ifPresent(a -> a.modules().forEach(m -> names.add(m.name())));
+    admission.ifPresent(a -> modules.addAll(a.modules()));
+    for (ModuleConfig m : policies.policies()) {
+      if (!names.add(m.name())) {
+        problems.add(m.source() + ": the id '" + m.name() + "' is also an admission module's name");
+      }
+      m.module().localPath().ifPresent(p -> files.add(p.toAbsolutePath().normalize()));
+      modules.add(m);
+    }
+    if (modules.isEmpty()) {
+      return admission;
+    }
+    return Optional.of(
+        PolicyConfig.of(
+            modules, List.of(), admission.flatMap(PolicyConfig::file).orElse(policies.file())));
   }
 
   private static boolean isModule(Path f) {

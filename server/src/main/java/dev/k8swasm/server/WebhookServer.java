@@ -3,6 +3,7 @@ package dev.k8swasm.server;
 import dev.k8swasm.config.ChainOptions;
 import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.module.ModuleSpec;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -48,6 +49,21 @@ public final class WebhookServer implements AutoCloseable {
   /** {@code POST}: AdmissionReview, validating modules; {@code /validate/NAME} for one. */
   public static final String VALIDATE = "/validate";
 
+  /**
+   * {@code POST}: AdmissionReview, {@code /validate_raw/ID}: a raw request ({@code {"request":
+   * ...}}) for policy {@code ID} of a policy-server policies.yml, answered as policy-server does.
+   */
+  public static final String VALIDATE_RAW = "/validate_raw";
+
+  /**
+   * {@code POST}: AdmissionReview, {@code /audit/ID}: policy {@code ID} of a policy-server
+   * policies.yml evaluated for a background scanner (never mutates), as policy-server does.
+   */
+  public static final String AUDIT = "/audit";
+
+  /** {@code GET}: policy-server's readiness probe; answers as {@link #READYZ}. */
+  public static final String READINESS = "/readiness";
+
   /** {@code GET}: liveness. */
   public static final String HEALTHZ = "/healthz";
 
@@ -65,6 +81,7 @@ public final class WebhookServer implements AutoCloseable {
     private UnaryOperator<ServerLimits.Builder> limits = UnaryOperator.identity();
     private AccessLog accessLog = AccessLog.slf4j();
     private boolean debug;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder(Path config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -91,6 +108,15 @@ public final class WebhookServer implements AutoCloseable {
     /** Where request lines go (default: SLF4J logger {@code dev.k8swasm.server.access}). */
     public Builder accessLog(AccessLog accessLog) {
       this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+      return this;
+    }
+
+    /**
+     * Where spans go: one per review request and one per module evaluation (default: {@link
+     * OpenTelemetry#noop()}, nothing recorded).
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
     }
 
@@ -137,8 +163,16 @@ public final class WebhookServer implements AutoCloseable {
     this.settings = settings;
     this.tls = new TlsReloader(settings, metrics);
     this.admission = new Admission(settings.workers(), settings.queueSize(), settings.limits());
+    ServerTracing tracing = new ServerTracing(b.openTelemetry);
     ChainOptions chainOptions =
-        ChainOptions.builder().listener(metrics).specCustomizer(b.specCustomizer).build();
+        ChainOptions.builder()
+            .listener(
+                e -> {
+                  metrics.onEvaluation(e);
+                  tracing.onEvaluation(e);
+                })
+            .specCustomizer(b.specCustomizer)
+            .build();
     this.reloader = new Reloader(config.file(), chainOptions, store, metrics, settings.limits());
     this.front = new HttpFront(settings, tls.tls(), metrics);
     this.dispatcher =
@@ -148,7 +182,8 @@ public final class WebhookServer implements AutoCloseable {
             b.accessLog,
             new BodyReader(settings.maxRequestBytes(), settings.limits().bodyTimeout()),
             admission,
-            new Evaluator(b.debug),
+            new Evaluator(b.debug, new PolicyServerMetrics(metrics.registry())),
+            tracing,
             settings.limits(),
             () -> stopping,
             front.guard());

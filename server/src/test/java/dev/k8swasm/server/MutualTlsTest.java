@@ -119,6 +119,7 @@ class MutualTlsTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(review.statusCode()).isEqualTo(404);
-    assertThat(review.body()).contains("this port serves only /metrics, /healthz and /readyz");
+    assertThat(review.body())
+        .contains("this port serves only /metrics, /healthz, /readyz and /readiness");
   }
 }

@@ -1,0 +1,180 @@
+package dev.k8swasm.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8swasm.admission.AdmissionController;
+import dev.k8swasm.admission.AdmissionReview;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.module.FailureReason;
+import dev.k8swasm.module.ModuleException;
+import java.util.Optional;
+
+/**
+ * Answers policy-server's endpoints for one policy of a {@code policies.yml}: {@code /validate/ID},
+ * {@code /validate_raw/ID} and {@code /audit/ID}, with policy-server's bodies: the policy's own
+ * answer (no chain prefix), a custom {@code message} replacing the rejection message (the policy's
+ * message becomes {@code status.details.causes[0].message}), a patch from a policy not allowed to
+ * mutate turned into policy-server's rejection, a failure of the policy answered as a rejection
+ * with code 500; the audit answer is the policy's, unprocessed.
+ */
+final class PolicyServerReviews {
+  /** The start of core's BAD_OUTPUT detail for a patch from a validating module. */
+  private static final String VALIDATING_PATCH = "a validating module may not return a patch";
+
+  /** Which endpoint asks. */
+  enum Origin {
+    VALIDATE,
+    VALIDATE_RAW,
+    AUDIT
+  }
+
+  /**
+   * One policy of a policies.yml, as served.
+   *
+   * @param id the policy id
+   * @param controller its controller (mutating when {@code allowedToMutate})
+   * @param allowedToMutate whether a patch may be returned
+   * @param message the custom rejection message, if any
+   * @param mode {@code protect} or {@code monitor}
+   */
+  record Policy(
+      String id,
+      AdmissionController controller,
+      boolean allowedToMutate,
+      Optional<String> message,
+      String mode) {}
+
+  private PolicyServerReviews() {}
+
+  /**
+   * Evaluates {@code body} with {@code policy}.
+   *
+   * @throws HttpError 400 for a body that is not JSON, 422 for JSON without a request object
+   */
+  static Reviews.Answer evaluate(
+      byte[] body, Policy policy, Origin origin, boolean debug, PolicyServerMetrics metrics) {
+    JsonNode doc;
+    try {
+      doc = Json.readTree(body);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.policyServer(
+          400, "BadRequest", "Failed to parse the request body as JSON: " + firstLine(e));
+    }
+    JsonNode request = doc == null ? null : doc.get("request");
+    if (request == null || !request.isObject()) {
+      throw HttpError.policyServer(
+          422,
+          "UnprocessableEntity",
+          "Failed to deserialize the JSON body into the target type: missing field `request`");
+    }
+    String uid = request.path("uid").asText("");
+    if (origin != Origin.VALIDATE_RAW && uid.isEmpty()) {
+      throw HttpError.policyServer(
+          422,
+          "UnprocessableEntity",
+          "Failed to deserialize the JSON body into the target type: request: missing field"
+              + " `uid`");
+    }
+    ObjectNode sent = JsonNodeFactory.instance.objectNode();
+    sent.put("apiVersion", AdmissionReview.V1);
+    sent.put("kind", AdmissionReview.KIND);
+    sent.set("request", request);
+    AdmissionReview review;
+    try {
+      review = Json.convert(sent, AdmissionReview.class);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.policyServer(
+          422,
+          "UnprocessableEntity",
+          "Failed to deserialize the JSON body into the target type: " + firstLine(e));
+    }
+    ObjectNode response;
+    ObjectNode vanilla;
+    boolean failed = false;
+    long start = System.nanoTime();
+    try {
+      response = (ObjectNode) Json.tree(policy.controller().admit(review).response());
+      vanilla = response.deepCopy();
+    } catch (ModuleException e) {
+      failed = true;
+      vanilla = null;
+      if (!policy.allowedToMutate()
+          && e.reason() == FailureReason.BAD_OUTPUT
+          && e.detail() != null
+          && e.detail().startsWith(VALIDATING_PATCH)) {
+        response =
+            rejection(
+                uid,
+                "Request rejected by policy "
+                    + policy.id()
+                    + ". The policy attempted to mutate the request, but it is currently configured"
+                    + " to not allow mutations.",
+                null);
+        vanilla = JsonNodeFactory.instance.objectNode().put("allowed", true).put("patch", "");
+      } else {
+        response =
+            rejection(uid, "internal server error: " + Reviews.forClient(e.detail(), debug), 500);
+      }
+    }
+    metrics.record(
+        policy, origin, request, vanilla == null ? response : vanilla, System.nanoTime() - start);
+    if (origin != Origin.AUDIT
+        && !failed
+        && policy.message().isPresent()
+        && !response.path("allowed").asBoolean(false)) {
+      customMessage(response, policy.message().get());
+    }
+    if (origin == Origin.AUDIT) {
+      response.remove("patch");
+      response.remove("patchType");
+    }
+    ObjectNode answer = JsonNodeFactory.instance.objectNode();
+    if (origin != Origin.VALIDATE_RAW) {
+      answer.put("apiVersion", AdmissionReview.V1);
+      answer.put("kind", AdmissionReview.KIND);
+    }
+    answer.set("response", response);
+    boolean allowed = response.path("allowed").asBoolean(false);
+    String decision = allowed ? (response.has("patch") ? "patched" : "allowed") : "denied";
+    String message = allowed ? null : response.path("status").path("message").asText(null);
+    JsonNode user = request.path("userInfo").path("username");
+    return new Reviews.Answer(
+        Json.write(answer), decision, user.isTextual() ? user.asText() : null, uid, message);
+  }
+
+  private static ObjectNode rejection(String uid, String message, Integer code) {
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
+    r.put("uid", uid);
+    r.put("allowed", false);
+    ObjectNode status = r.putObject("status");
+    status.put("message", message);
+    if (code != null) {
+      status.put("code", code);
+    }
+    return r;
+  }
+
+  /** policy-server's custom rejection message: the policy's message becomes the cause. */
+  private static void customMessage(ObjectNode response, String message) {
+    ObjectNode status =
+        response.path("status").isObject()
+            ? (ObjectNode) response.get("status")
+            : response.putObject("status");
+    JsonNode original = status.get("message");
+    status.put("message", message);
+    if (original != null && original.isTextual()) {
+      ObjectNode details =
+          status.path("details").isObject()
+              ? (ObjectNode) status.get("details")
+              : status.putObject("details");
+      details.withArray("causes").insertObject(0).put("message", original.asText());
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return Evaluator.clip(nl < 0 ? m : m.substring(0, nl));
+  }
+}

@@ -1,0 +1,268 @@
+package dev.k8swasm.server;
+
+import static dev.k8swasm.server.Fixture.module;
+import static dev.k8swasm.server.Fixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server started on a policy-server policies.yml, answering on policy-server's endpoints. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyServerEndToEndTest {
+  Fixture.Running s;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    Path wapc = module("kubewarden/policy_wapc_init.wasm");
+    Path wasi = module("kubewarden/policy_wasi.wasm");
+    Path policies =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            "no-forbidden:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  settings:\n"
+                + "    forbiddenLabels: [forbidden]\n"
+                + "    rejectCode: 403\n"
+                + "watch-forbidden:\n"
+                + "  module: file://"
+                + wasi
+                + "\n"
+                + "  policyMode: monitor\n"
+                + "  settings:\n"
+                + "    forbiddenLabels: [forbidden]\n"
+                + "add-team:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  allowedToMutate: true\n"
+                + "  settings:\n"
+                + "    addLabels: {team: blue}\n"
+                + "add-team-not-allowed:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  settings:\n"
+                + "    addLabels: {team: blue}\n"
+                + "custom-message:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  message: Pods must not carry the forbidden label\n"
+                + "  settings:\n"
+                + "    forbiddenLabels: [forbidden]\n"
+                + "no-default-namespace:\n"
+                + "  module: "
+                + module("rego/kubewarden/no-default-namespace-rego.wasm")
+                + "\n"
+                + "a-group:\n"
+                + "  expression: \"member() && true\"\n"
+                + "  message: rejected by the group\n"
+                + "  policies:\n"
+                + "    member:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "broken:\n"
+                + "  module: "
+                + wapc
+                + "\n"
+                + "  settings:\n"
+                + "    failWith: boom\n");
+    s = Fixture.start(policies, new Fixture.Flags());
+  }
+
+  @AfterAll
+  void stop() {
+    s.close();
+  }
+
+  @Test
+  void protectModeRejectsWithThePolicyMessageAndCode() {
+    JsonNode r =
+        s.review("/validate/no-forbidden", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(r.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
+    assertThat(r.path("kind").asText()).isEqualTo("AdmissionReview");
+    JsonNode response = r.path("response");
+    assertThat(response.path("uid").asText()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800003");
+    assertThat(response.path("allowed").asBoolean()).isFalse();
+    assertThat(response.path("status").path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+    assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
+
+    JsonNode ok = s.review("/validate/no-forbidden", request("kubewarden/pod-create.json"));
+    assertThat(ok.path("response").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void anOpaPolicyAnswersAsUpstream() throws Exception {
+    Path requests = Fixture.examples().resolve("modules/rego/requests");
+    JsonNode r =
+        s.review(
+            "/validate/no-default-namespace",
+            java.nio.file.Files.readString(requests.resolve("pod-default-namespace.json")));
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("message").asText())
+        .isEqualTo("you cannot use the default namespace");
+    JsonNode ok =
+        s.review(
+            "/validate/no-default-namespace",
+            java.nio.file.Files.readString(requests.resolve("pod-team-namespace.json")));
+    assertThat(ok.path("response").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void metricsHavePolicyServerNamesAndLabels() {
+    String[] labels = {
+      "policy_name", "no-forbidden",
+      "policy_mode", "protect",
+      "resource_kind", "Pod",
+      "resource_namespace", "default",
+      "resource_request_operation", "CREATE",
+      "accepted", "false",
+      "mutated", "false",
+      "request_origin", "validate",
+      "error_code", "403"
+    };
+    double before = s.metric("kubewarden_policy_evaluations_total", labels);
+    s.review("/validate/no-forbidden", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(s.metric("kubewarden_policy_evaluations_total", labels)).isEqualTo(before + 1);
+    String scrape = s.get(WebhookServer.METRICS).body();
+    assertThat(scrape)
+        .contains("kubewarden_policy_evaluation_latency_milliseconds_bucket{")
+        .contains("kubewarden_policy_evaluation_latency_milliseconds_count{");
+    assertThat(
+            s.metric(
+                "kubewarden_policy_evaluation_latency_milliseconds_count",
+                "policy_name",
+                "no-forbidden",
+                "accepted",
+                "false"))
+        .isGreaterThanOrEqualTo(1);
+    // ours stay
+    assertThat(scrape).contains("k8swasm_evaluations_total{");
+    double mutated =
+        s.metric(
+            "kubewarden_policy_evaluations_total", "policy_name", "add-team", "mutated", "true");
+    s.review("/validate/add-team", request("kubewarden/pod-create.json"));
+    assertThat(
+            s.metric(
+                "kubewarden_policy_evaluations_total",
+                "policy_name",
+                "add-team",
+                "mutated",
+                "true"))
+        .isEqualTo(mutated + 1);
+  }
+
+  @Test
+  void monitorModeAccepts() {
+    JsonNode r =
+        s.review("/validate/watch-forbidden", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void customMessageReplacesTheRejectionAndThePolicyMessageIsTheCause() {
+    JsonNode r =
+        s.review("/validate/custom-message", request("kubewarden/pod-create-forbidden.json"));
+    JsonNode status = r.path("response").path("status");
+    assertThat(status.path("message").asText())
+        .isEqualTo("Pods must not carry the forbidden label");
+    assertThat(status.path("details").path("causes")).hasSize(1);
+    assertThat(status.path("details").path("causes").get(0).path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+  }
+
+  @Test
+  void aPatchFromAPolicyNotAllowedToMutateIsRejectedAsUpstream() {
+    JsonNode r = s.review("/validate/add-team-not-allowed", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("message").asText())
+        .isEqualTo(
+            "Request rejected by policy add-team-not-allowed. The policy attempted to mutate the"
+                + " request, but it is currently configured to not allow mutations.");
+    assertThat(r.path("response").has("patch")).isFalse();
+  }
+
+  @Test
+  void aFailingPolicyIsARejectionWithCode500() {
+    JsonNode r = s.review("/validate/broken", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("code").asInt()).isEqualTo(500);
+    assertThat(r.path("response").path("status").path("message").asText())
+        .startsWith("internal server error: ")
+        .contains("boom");
+  }
+
+  @Test
+  void validateReturnsThePatchOfAPolicyAllowedToMutate() {
+    JsonNode r = s.review("/validate/add-team", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(r.path("response").path("patchType").asText()).isEqualTo("JSONPatch");
+  }
+
+  @Test
+  void auditNeverMutatesAndKeepsThePolicyAnswer() {
+    JsonNode r = s.review("/audit/add-team", request("kubewarden/pod-create.json"));
+    assertThat(r.path("kind").asText()).isEqualTo("AdmissionReview");
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(r.path("response").has("patch")).isFalse();
+    JsonNode rejected =
+        s.review("/audit/custom-message", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(rejected.path("response").path("status").path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+  }
+
+  @Test
+  void validateRawAnswersWithTheResponseOnly() {
+    String raw =
+        "{\"request\":{\"uid\":\"raw-1\",\"object\":{\"metadata\":{\"labels\":"
+            + "{\"forbidden\":\"yes\"}}}}}";
+    JsonNode r = s.review("/validate_raw/no-forbidden", raw);
+    assertThat(r.has("apiVersion")).isFalse();
+    assertThat(r.path("response").path("uid").asText()).isEqualTo("raw-1");
+    assertThat(r.path("response").path("allowed").asBoolean()).isFalse();
+    assertThat(r.path("response").path("status").path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
+  }
+
+  @Test
+  void errorsHavePolicyServerStatusCodesAndBodies() {
+    var notFound = s.post("/validate_raw/nope", request("kubewarden/pod-create.json"));
+    assertThat(notFound.statusCode()).isEqualTo(404);
+    JsonNode body = Fixture.json(notFound);
+    assertThat(body.path("status").asInt()).isEqualTo(404);
+    assertThat(body.path("message").asText()).contains("nope");
+    assertThat(s.post("/audit/nope", request("kubewarden/pod-create.json")).statusCode())
+        .isEqualTo(404);
+    var unprocessable = s.post("/validate/no-forbidden", "{}");
+    assertThat(unprocessable.statusCode()).isEqualTo(422);
+    assertThat(Fixture.json(unprocessable).path("status").asInt()).isEqualTo(422);
+    assertThat(s.post("/validate/no-forbidden", "{not json").statusCode()).isEqualTo(400);
+    assertThat(s.get("/readiness").statusCode()).isEqualTo(200);
+    // policy groups are read, not evaluated yet: said plainly, never a silent 404
+    var group = s.post("/validate/a-group", request("kubewarden/pod-create.json"));
+    assertThat(group.statusCode()).isEqualTo(501);
+    assertThat(Fixture.json(group).path("message").asText())
+        .contains("policy groups are not supported yet");
+  }
+
+  @Test
+  void allowedToMutateReturnsAPatch() {
+    JsonNode r = s.review("/mutate/add-team", request("kubewarden/pod-create.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(r.path("response").path("patchType").asText()).isEqualTo("JSONPatch");
+    assertThat(
+            new String(
+                java.util.Base64.getDecoder().decode(r.path("response").path("patch").asText())))
+        .contains("team", "blue");
+  }
+}
