@@ -46,7 +46,6 @@ final class Evaluator {
           Reviews.admit(
               body, p.validators().orElseThrow(() -> notConfigured("admission", VALIDATE)), debug);
       case VALIDATE_ONE -> {
-        notAGroup(p, path);
         Optional<PolicyServerReviews.Policy> policy = p.policyServer(Route.module(path));
         yield policy.isPresent()
             ? PolicyServerReviews.evaluate(
@@ -78,7 +77,6 @@ final class Evaluator {
       case MUTATE_ROUTE -> p.mutators().orElseThrow(() -> notConfigured("admission", MUTATE));
       case VALIDATE_ROUTE -> p.validators().orElseThrow(() -> notConfigured("admission", VALIDATE));
       case VALIDATE_ONE -> {
-        notAGroup(p, path);
         if (p.policyServer(Route.module(path)).isEmpty()) {
           single(p, route, path);
         }
@@ -115,7 +113,6 @@ final class Evaluator {
 
   /** Policy-server's policy named in {@code path}; 404 with policy-server's body if none. */
   private static PolicyServerReviews.Policy policy(Policies p, String path) {
-    notAGroup(p, path);
     String id = Route.module(path);
     return p.policyServer(id)
         .orElseThrow(
@@ -126,19 +123,6 @@ final class Evaluator {
                     "unknown policy: "
                         + clip(id)
                         + " (not a policy of the configuration's policies.yml)"));
-  }
-
-  /** 501 for a policy group: groups are read but not evaluated yet. */
-  private static void notAGroup(Policies p, String path) {
-    String id = Route.module(path);
-    if (p.policyGroup(id)) {
-      throw HttpError.policyServer(
-          501,
-          "NotImplemented",
-          "policy group '"
-              + clip(id)
-              + "' is not evaluated: policy groups are not supported yet by k8s-wasm");
-    }
   }
 
   private static HttpError notConfigured(String section, String endpoint) {

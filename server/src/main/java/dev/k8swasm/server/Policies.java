@@ -103,13 +103,6 @@ final class Policies {
     return Map.copyOf(out);
   }
 
-  /** Whether {@code id} is a policy group of the configuration's policies.yml. */
-  boolean policyGroup(String id) {
-    return config.policies().stream()
-        .flatMap(f -> f.groups().stream())
-        .anyMatch(g -> g.id().equals(id));
-  }
-
   /** Policy {@code id} of the configuration's policies.yml, if there is one. */
   Optional<PolicyServerReviews.Policy> policyServer(String id) {
     return Optional.ofNullable(policyServer.get(id));
@@ -155,6 +148,22 @@ final class Policies {
       closeAll(built);
       throw e;
     }
+    // Policy groups are refused rather than served: their CEL expressions are not evaluated yet,
+    // and an endpoint that cannot decide would let kube-apiserver's failurePolicy decide instead
+    config
+        .policies()
+        .ifPresent(
+            f ->
+                f.groups()
+                    .forEach(
+                        g ->
+                            problems.add(
+                                f.file()
+                                    + ": policy group '"
+                                    + g.id()
+                                    + "': policy groups are not supported yet by k8s-wasm (their"
+                                    + " expressions are not evaluated); remove the group or keep"
+                                    + " it on policy-server")));
     if (!problems.isEmpty()) {
       closeAll(built);
       throw new ConfigException(problems);
@@ -167,18 +176,6 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
-    config
-        .policies()
-        .ifPresent(
-            f ->
-                f.groups()
-                    .forEach(
-                        g ->
-                            LOG.warn(
-                                "policy group '{}' of {} is not evaluated: policy groups are not"
-                                    + " supported yet; its endpoints answer 501",
-                                g.id(),
-                                f.file())));
     return new Policies(generation, config, authn, authz, admission);
   }
 
