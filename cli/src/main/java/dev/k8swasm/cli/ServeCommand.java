@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm serve -c server.yaml --tls-cert tls.crt --tls-key tls.key \\",
       "      --client-ca apiserver-ca.crt --metrics-port 9090",
       "  k8s-wasm serve -c server.yaml --print-kube-config out/ --url https://10.0.0.5",
-      "  k8s-wasm serve --policies policies.yml         (Kubewarden policy-server's format)",
+      "  k8s-wasm serve --policies policies.yml   # Kubewarden policy-server's format",
       "",
       "Exit codes:",
       "  0  After a clean shutdown, or when the files were written.",
