@@ -30,4 +30,14 @@ public record GroupVersionResource(
   public static GroupVersionResource of(String group, String version, String resource) {
     return new GroupVersionResource(group, version, resource, null);
   }
+
+  /**
+   * The resource of {@code kind} in its group and version, named as kube-apiserver names the
+   * built-in kinds: lower case, plural ({@code Pod -> pods}, {@code Ingress -> ingresses}, {@code
+   * NetworkPolicy -> networkpolicies}). A custom resource with an unusual plural should be named
+   * explicitly with {@link #of(String, String, String)}.
+   */
+  public static GroupVersionResource forKind(GroupVersionKind kind) {
+    return of(kind.group(), kind.version(), KindPlurals.resourceOf(kind.kind()));
+  }
 }

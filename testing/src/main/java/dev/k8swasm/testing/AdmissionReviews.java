@@ -183,10 +183,9 @@ public final class AdmissionReviews {
       GroupVersionResource gvr = resource;
       if (gvr == null) {
         gvr =
-            GroupVersionResource.of(
-                gvk.group(),
-                gvk.version(),
-                resourceName != null ? resourceName : Plurals.resourceOf(gvk.kind()));
+            resourceName != null
+                ? GroupVersionResource.of(gvk.group(), gvk.version(), resourceName)
+                : GroupVersionResource.forKind(gvk);
       }
       JsonNode metadata = subject == null ? null : subject.path("metadata");
       String n = name != null ? name : text(metadata, "name");

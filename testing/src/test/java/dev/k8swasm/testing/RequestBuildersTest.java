@@ -139,7 +139,8 @@ class RequestBuildersTest {
     "Box, boxes"
   })
   void resourceIsTheLowerCasePluralOfTheKind(String kind, String resource) {
-    assertThat(Plurals.resourceOf(kind)).isEqualTo(resource);
+    assertThat(GroupVersionResource.forKind(GroupVersionKind.of("", "v1", kind)).resource())
+        .isEqualTo(resource);
     AdmissionRequest r =
         AdmissionReviews.create(Map.of("apiVersion", "v1", "kind", kind)).request();
     assertThat(r.resource().resource()).isEqualTo(resource);
