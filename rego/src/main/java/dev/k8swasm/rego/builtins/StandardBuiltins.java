@@ -418,20 +418,21 @@ final class StandardBuiltins {
 
   private static String encodeObject(ObjectNode object) {
     StringBuilder b = new StringBuilder();
-    new java.util.TreeMap<String, JsonNode>(Json.convert(object, ObjectFields.class))
-        .forEach(
-            (k, v) -> {
-              Iterable<JsonNode> values = v.isArray() ? v : java.util.List.of(v);
-              for (JsonNode value : values) {
-                if (!value.isTextual()) {
-                  throw new BuiltinException("urlquery.encode_object: values must be strings");
-                }
-                if (b.length() > 0) {
-                  b.append('&');
-                }
-                b.append(queryEscape(k)).append('=').append(queryEscape(value.textValue()));
-              }
-            });
+    java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
+    object.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    sorted.forEach(
+        (k, v) -> {
+          Iterable<JsonNode> values = v.isArray() ? v : java.util.List.of(v);
+          for (JsonNode value : values) {
+            if (!value.isTextual()) {
+              throw new BuiltinException("urlquery.encode_object: values must be strings");
+            }
+            if (b.length() > 0) {
+              b.append('&');
+            }
+            b.append(queryEscape(k)).append('=').append(queryEscape(value.textValue()));
+          }
+        });
     return b.toString();
   }
 
@@ -677,8 +678,4 @@ final class StandardBuiltins {
       return new byte[][] {bytes, {(byte) prefix, (byte) (prefix >>> 8)}};
     }
   }
-
-  /** The fields of a JSON object as a map (for {@link Json#convert}). */
-  @SuppressWarnings("serial")
-  static final class ObjectFields extends java.util.LinkedHashMap<String, JsonNode> {}
 }

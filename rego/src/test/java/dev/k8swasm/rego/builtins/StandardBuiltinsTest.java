@@ -32,6 +32,17 @@ class StandardBuiltinsTest {
   }
 
   @Test
+  void urlqueryEncodeObjectSortsKeysRepeatsArraysAndRefusesNonStrings() {
+    // Go's url.Values.Encode: keys sorted, one key=value per array element, query-escaped
+    assertThat(
+            call("urlquery.encode_object", "{\"b\": [\"x y\", \"z\"], \"a\": \"1&2\"}").textValue())
+        .isEqualTo("a=1%262&b=x+y&b=z");
+    assertThatThrownBy(() -> call("urlquery.encode_object", "{\"a\": 1}"))
+        .isInstanceOf(BuiltinException.class)
+        .hasMessageContaining("values must be strings");
+  }
+
+  @Test
   void sprintfFollowsGo() {
     assertThat(sprintf("%v and %s", "[\"a\", 1]")).isEqualTo("a and %!s(int=1)");
     assertThat(sprintf("%d items, %5.2f%%", "[3, 2.5]")).isEqualTo("3 items,  2.50%");
