@@ -13,6 +13,7 @@ module dev.k8swasm.core {
   requires zjsonpatch;
 
   exports dev.k8swasm.admission;
+  exports dev.k8swasm.admission.rules;
   exports dev.k8swasm.authn;
   exports dev.k8swasm.authz;
   exports dev.k8swasm.config;
@@ -23,6 +24,8 @@ module dev.k8swasm.core {
 
   // The wire types are Jackson-bound records.
   opens dev.k8swasm.admission to
+      com.fasterxml.jackson.databind;
+  opens dev.k8swasm.admission.rules to
       com.fasterxml.jackson.databind;
   opens dev.k8swasm.authn to
       com.fasterxml.jackson.databind;

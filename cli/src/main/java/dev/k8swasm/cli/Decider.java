@@ -21,15 +21,39 @@ import java.util.function.Function;
  */
 public final class Decider implements AutoCloseable {
 
-  /**
-   * The answer to one request.
-   *
-   * @param document the document to print: the review with its status or response, or for a bare
-   *     AdmissionRequest just the AdmissionResponse
-   * @param failure a description of the module failures met, if any (the library turned them into
-   *     the decision in {@code document})
-   */
-  public record Outcome(JsonNode document, Optional<String> failure) {}
+  /** The answer to one request. */
+  public static final class Outcome {
+    private final JsonNode document;
+    private final String failure;
+
+    private Outcome(JsonNode document, String failure) {
+      this.document = Objects.requireNonNull(document, "document");
+      this.failure = failure;
+    }
+
+    /** An answer reached without module failures. */
+    static Outcome of(JsonNode document) {
+      return new Outcome(document, null);
+    }
+
+    /** An answer into which the library turned module failures, described by {@code failure}. */
+    static Outcome withFailure(JsonNode document, String failure) {
+      return new Outcome(document, Objects.requireNonNull(failure, "failure"));
+    }
+
+    /**
+     * The document to print: the review with its status or response, or for a bare AdmissionRequest
+     * just the AdmissionResponse.
+     */
+    public JsonNode document() {
+      return document;
+    }
+
+    /** A description of the module failures met, if any. */
+    public Optional<String> failure() {
+      return Optional.ofNullable(failure);
+    }
+  }
 
   private final ReviewKind kind;
   private final Function<ReviewRequest, Outcome> answer;
@@ -99,10 +123,10 @@ public final class Decider implements AutoCloseable {
 
   private static Outcome outcome(JsonNode document, String message, FailureRecorder failures) {
     if (failures.failures().isEmpty()) {
-      return new Outcome(document, Optional.empty());
+      return Outcome.of(document);
     }
     String failure = message == null || message.isEmpty() ? failures.describe() : message;
-    return new Outcome(document, Optional.of(failure));
+    return Outcome.withFailure(document, failure);
   }
 
   /** The kind of request this decider answers. */

@@ -3,7 +3,7 @@ package dev.k8swasm.cli;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.ModuleAuthenticator;
 import dev.k8swasm.authz.ModuleAuthorizer;
 import dev.k8swasm.config.ChainOptions;

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code k8s-wasm run} for one Kubewarden policy, as {@code kwctl run} does it: the policy
@@ -57,11 +56,13 @@ final class KubewardenRunner {
           policy.validate(
               request.review().request(), mutating || policy.declaredMutating(), failures::add);
     }
-    return new Decider.Outcome(
+    JsonNode document =
         request.bare()
             ? Json.toTree(response)
-            : Json.toTree(request.review().withResponse(response).withRequest(null)),
-        failures.stream().findFirst().map(ModuleException::getMessage));
+            : Json.toTree(request.review().withResponse(response).withRequest(null));
+    return failures.isEmpty()
+        ? Decider.Outcome.of(document)
+        : Decider.Outcome.withFailure(document, failures.get(0).getMessage());
   }
 
   /**
@@ -77,7 +78,7 @@ final class KubewardenRunner {
             ? document.get("request")
             : document;
     try (KubewardenPolicy policy = KubewardenPolicy.load(spec)) {
-      return new Decider.Outcome(Json.toTree(policy.validateRaw(request)), Optional.empty());
+      return Decider.Outcome.of(Json.toTree(policy.validateRaw(request)));
     }
   }
 }

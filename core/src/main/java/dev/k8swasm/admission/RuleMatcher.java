@@ -1,5 +1,6 @@
 package dev.k8swasm.admission;
 
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;

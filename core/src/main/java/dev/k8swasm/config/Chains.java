@@ -1,19 +1,17 @@
 package dev.k8swasm.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ModuleAdmissionController;
 import dev.k8swasm.admission.ReinvocationPolicy;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.ModuleAuthenticator;
 import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.authz.ModuleAuthorizer;
 import dev.k8swasm.internal.Closeables;
-import dev.k8swasm.json.Json;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
@@ -162,15 +160,7 @@ public final class Chains {
   private static AdmissionHook hook(
       PolicyModule m, ModuleConfig c, ChainOptions options, List<String> problems) {
     boolean mutating = c.mutating().or(() -> m.metadata().mutating()).orElse(false);
-    List<RuleWithOperations> rules;
-    try {
-      rules = c.rules().orElseGet(() -> m.metadata().rules().map(Chains::rules).orElse(List.of()));
-    } catch (IllegalArgumentException e) {
-      // malformed rules in the module's own metadata: a problem to report, not a crash (which
-      // would also leave the modules loaded so far open)
-      problems.add(c.source() + ": the rules in the module's metadata: " + e.getMessage());
-      rules = List.of();
-    }
+    List<RuleWithOperations> rules = c.rules().or(() -> m.metadata().rules()).orElse(List.of());
     if (rules.isEmpty()) {
       LOG.warn("admission module '{}' has no rules and will never be called", c.name());
     }
@@ -199,12 +189,6 @@ public final class Chains {
     c.namespaceSelector().ifPresent(b::namespaceSelector);
     c.objectSelector().ifPresent(b::objectSelector);
     return b.build();
-  }
-
-  private static List<RuleWithOperations> rules(JsonNode node) {
-    List<RuleWithOperations> rules = new ArrayList<>();
-    node.forEach(r -> rules.add(Json.convert(r, RuleWithOperations.class)));
-    return rules;
   }
 
   private interface Wrapper<T> {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.LabelSelector;
 import dev.k8swasm.admission.ReinvocationPolicy;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;

@@ -1,6 +1,8 @@
 package dev.k8swasm.module;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,7 +14,7 @@ public final class ModuleMetadata {
   /** No metadata. */
   public static final ModuleMetadata NONE = builder().build();
 
-  private final JsonNode rules;
+  private final List<RuleWithOperations> rules;
   private final Boolean mutating;
   private final JsonNode raw;
 
@@ -27,8 +29,10 @@ public final class ModuleMetadata {
     return new Builder();
   }
 
-  /** Admission rules (a JSON list of RuleWithOperations), if declared. */
-  public Optional<JsonNode> rules() {
+  /**
+   * The admission rules the module declares, if it declares any (an empty list is a declaration).
+   */
+  public Optional<List<RuleWithOperations>> rules() {
     return Optional.ofNullable(rules);
   }
 
@@ -62,15 +66,15 @@ public final class ModuleMetadata {
 
   /** Builds {@link ModuleMetadata}. */
   public static final class Builder {
-    private JsonNode rules;
+    private List<RuleWithOperations> rules;
     private Boolean mutating;
     private JsonNode raw;
 
     private Builder() {}
 
-    /** The declared admission rules (a JSON list of RuleWithOperations); null for none. */
-    public Builder rules(JsonNode rules) {
-      this.rules = rules;
+    /** The declared admission rules; null for none declared. */
+    public Builder rules(List<RuleWithOperations> rules) {
+      this.rules = rules == null ? null : List.copyOf(rules);
       return this;
     }
 
@@ -86,6 +90,7 @@ public final class ModuleMetadata {
       return this;
     }
 
+    /** The metadata built so far. */
     public ModuleMetadata build() {
       return new ModuleMetadata(this);
     }

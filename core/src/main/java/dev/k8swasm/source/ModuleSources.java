@@ -33,7 +33,7 @@ public final class ModuleSources {
         throw new ModuleSourceException(
             reference.text(), Files.exists(path) ? "not a regular file" : "module file not found");
       }
-      return new ResolvedModule(reference, path, java.util.Optional.empty());
+      return ResolvedModule.of(reference, path);
     }
     return forScheme(reference).resolve(reference, options);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.testing.FakeModule;
 import dev.k8swasm.testing.JsonArbitraries;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authz.SelectorRequirement;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;

@@ -3,6 +3,7 @@ package dev.k8swasm.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.testing.FakeModule;
 import java.util.List;
 import org.junit.jupiter.api.Test;

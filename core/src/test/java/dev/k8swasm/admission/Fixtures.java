@@ -2,6 +2,7 @@ package dev.k8swasm.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.UserInfo;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.testing.FakeModule;

@@ -2,6 +2,7 @@ package dev.k8swasm.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

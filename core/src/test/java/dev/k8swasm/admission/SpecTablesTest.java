@@ -3,6 +3,7 @@ package dev.k8swasm.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.json.Json;
 import java.io.IOException;
 import java.io.InputStream;

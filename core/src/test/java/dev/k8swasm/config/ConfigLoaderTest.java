@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ReinvocationPolicy;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.k8swasm.admission.FailurePolicy;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleType;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.k8swasm.admission.AdmissionReview;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.TokenReview;
 import dev.k8swasm.authz.SubjectAccessReview;
 import dev.k8swasm.json.Json;

@@ -2,6 +2,7 @@ package dev.k8swasm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
@@ -100,16 +101,25 @@ public final class FakeRuntime implements ModuleRuntime {
                   return copy;
                 })
             .withKinds(kinds.toArray(ReviewKind[]::new))
-            .withMetadata(metadata(description.path("metadata")));
+            .withMetadata(metadata(spec, description.path("metadata")));
     LOADED.add(new Loaded(spec, module));
     return module;
   }
 
-  private static ModuleMetadata metadata(JsonNode m) {
+  private static ModuleMetadata metadata(ModuleSpec spec, JsonNode m) {
     if (m.isMissingNode()) {
       return ModuleMetadata.NONE;
     }
-    ModuleMetadata.Builder b = ModuleMetadata.builder().rules(m.get("rules")).raw(m);
+    ModuleMetadata.Builder b = ModuleMetadata.builder().raw(m);
+    if (m.has("rules")) {
+      try {
+        b.rules(RuleWithOperations.listOf(m.get("rules")));
+      } catch (IllegalArgumentException e) {
+        // as a real runtime reports invalid metadata: a load failure naming the field
+        throw new ModuleException(
+            spec.name(), FailureReason.LOAD_FAILED, "invalid metadata: " + e.getMessage());
+      }
+    }
     if (m.has("mutating")) {
       b.mutating(m.get("mutating").asBoolean());
     }

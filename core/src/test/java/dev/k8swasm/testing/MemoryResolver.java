@@ -8,7 +8,6 @@ import dev.k8swasm.source.SourceOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +39,6 @@ public final class MemoryResolver implements ModuleSourceResolver {
     if (file == null) {
       throw new ModuleSourceException(reference.text(), "no such module in memory");
     }
-    return new ResolvedModule(reference, file, Optional.of("sha256:test"));
+    return ResolvedModule.of(reference, file, "sha256:test");
   }
 }

@@ -60,6 +60,7 @@ class JavaSnippetsCompileTest {
   static final List<String> FRAGMENT_IMPORTS =
       List.of(
           "dev.k8swasm.admission.*",
+          "dev.k8swasm.admission.rules.*",
           "dev.k8swasm.authn.*",
           "dev.k8swasm.authz.*",
           "dev.k8swasm.config.*",

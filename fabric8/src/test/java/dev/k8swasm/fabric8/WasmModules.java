@@ -3,7 +3,7 @@ package dev.k8swasm.fabric8;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;

@@ -8,6 +8,7 @@ import dev.k8swasm.kubewarden.metadata.PolicyType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,19 +23,51 @@ import java.util.Optional;
  *       {@code oci/*}, exact); default: none;
  *   <li>{@code contextAwareResources}: list of {@code {apiVersion, kind}}; default: the metadata's.
  * </ul>
- *
- * @param executionMode the configured execution mode, if any
- * @param policyMode protect or monitor
- * @param policyType the configured policy type, if any
- * @param allowedHostCapabilities the granted host capabilities
- * @param contextAwareResources the configured Kubernetes resources, if any
  */
-public record KubewardenOptions(
-    Optional<ExecutionMode> executionMode,
-    PolicyMode policyMode,
-    Optional<PolicyType> policyType,
-    HostCapabilityAllowList allowedHostCapabilities,
-    Optional<List<ContextAwareResource>> contextAwareResources) {
+public final class KubewardenOptions {
+  private final ExecutionMode executionMode;
+  private final PolicyMode policyMode;
+  private final PolicyType policyType;
+  private final HostCapabilityAllowList allowedHostCapabilities;
+  private final List<ContextAwareResource> contextAwareResources;
+
+  private KubewardenOptions(
+      Optional<ExecutionMode> executionMode,
+      PolicyMode policyMode,
+      Optional<PolicyType> policyType,
+      HostCapabilityAllowList allowedHostCapabilities,
+      Optional<List<ContextAwareResource>> contextAwareResources) {
+    this.executionMode = executionMode.orElse(null);
+    this.policyMode = policyMode;
+    this.policyType = policyType.orElse(null);
+    this.allowedHostCapabilities = allowedHostCapabilities;
+    this.contextAwareResources = contextAwareResources.orElse(null);
+  }
+
+  /** The configured execution mode, if any. */
+  public Optional<ExecutionMode> executionMode() {
+    return Optional.ofNullable(executionMode);
+  }
+
+  /** Protect or monitor. */
+  public PolicyMode policyMode() {
+    return policyMode;
+  }
+
+  /** The configured policy type, if any. */
+  public Optional<PolicyType> policyType() {
+    return Optional.ofNullable(policyType);
+  }
+
+  /** The granted host capabilities. */
+  public HostCapabilityAllowList allowedHostCapabilities() {
+    return allowedHostCapabilities;
+  }
+
+  /** The configured Kubernetes resources, if any. */
+  public Optional<List<ContextAwareResource>> contextAwareResources() {
+    return Optional.ofNullable(contextAwareResources);
+  }
 
   /** The option keys understood. */
   public static final List<String> KEYS =
@@ -125,5 +158,36 @@ public record KubewardenOptions(
       throw new IllegalArgumentException("must be a string");
     }
     return Optional.of(n.asText());
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof KubewardenOptions o
+        && Objects.equals(executionMode, o.executionMode)
+        && Objects.equals(policyMode, o.policyMode)
+        && Objects.equals(policyType, o.policyType)
+        && Objects.equals(allowedHostCapabilities, o.allowedHostCapabilities)
+        && Objects.equals(contextAwareResources, o.contextAwareResources);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        executionMode, policyMode, policyType, allowedHostCapabilities, contextAwareResources);
+  }
+
+  @Override
+  public String toString() {
+    return "KubewardenOptions[executionMode="
+        + executionMode
+        + ", policyMode="
+        + policyMode
+        + ", policyType="
+        + policyType
+        + ", allowedHostCapabilities="
+        + allowedHostCapabilities
+        + ", contextAwareResources="
+        + contextAwareResources
+        + "]";
   }
 }

@@ -13,23 +13,62 @@ import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.wasi.sandbox.LoadFailures;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * How a Kubewarden policy is run, as far as the module itself says: from its metadata, or without
  * metadata from its exports and imports (as Kubewarden does: {@code opa_*} exports mean Rego,
  * anything else waPC; k8s-wasm also recognises a WASI-mode command by its {@code host.call} import
- * or its {@code _start} without {@code __guest_call}).
- *
- * @param mode the execution mode
- * @param reason how it was found, for messages ("metadata", "exports opa_*", ...)
- * @param metadata the policy's metadata, if it has any
+ * or its {@code _start} without {@code __guest_call}). Immutable.
  */
-public record PolicyDetection(
-    ExecutionMode mode, String reason, Optional<PolicyMetadata> metadata) {
+public final class PolicyDetection {
 
   /** The export every waPC guest has. */
   public static final String GUEST_CALL = "__guest_call";
+
+  private final ExecutionMode mode;
+  private final String reason;
+  private final PolicyMetadata metadata;
+
+  private PolicyDetection(ExecutionMode mode, String reason, PolicyMetadata metadata) {
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.reason = Objects.requireNonNull(reason, "reason");
+    this.metadata = metadata;
+  }
+
+  /** The execution mode. */
+  public ExecutionMode mode() {
+    return mode;
+  }
+
+  /** How the mode was found, for messages ("its metadata", "no metadata; exports opa_*", ...). */
+  public String reason() {
+    return reason;
+  }
+
+  /** The policy's metadata, if it has any. */
+  public Optional<PolicyMetadata> metadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PolicyDetection d
+        && mode == d.mode
+        && reason.equals(d.reason)
+        && Objects.equals(metadata, d.metadata);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(mode, reason, metadata);
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyDetection[mode=" + mode + ", reason=" + reason + ", metadata=" + metadata + "]";
+  }
 
   /**
    * Reads the module {@code spec} names and detects how it runs.
@@ -47,7 +86,7 @@ public record PolicyDetection(
     }
     if (bytes.length > spec.limits().maxModuleBytes()) {
       // the sandbox reports this with the limit's name
-      return new PolicyDetection(ExecutionMode.KUBEWARDEN_WAPC, "too large", Optional.empty());
+      return new PolicyDetection(ExecutionMode.KUBEWARDEN_WAPC, "too large", null);
     }
     WasmModule module;
     try {
@@ -79,10 +118,11 @@ public record PolicyDetection(
    * @throws IllegalArgumentException when its metadata section is invalid
    */
   public static PolicyDetection of(WasmModule module) {
-    Optional<PolicyMetadata> metadata = PolicyMetadata.of(module);
-    if (metadata.isPresent()) {
-      return new PolicyDetection(metadata.get().executionMode(), "its metadata", metadata);
+    Optional<PolicyMetadata> found = PolicyMetadata.of(module);
+    if (found.isPresent()) {
+      return new PolicyDetection(found.get().executionMode(), "its metadata", found.get());
     }
+    PolicyMetadata metadata = null;
     if (exportsPrefix(module, "opa_")) {
       return new PolicyDetection(ExecutionMode.OPA, "no metadata; exports opa_*", metadata);
     }

@@ -5,15 +5,28 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.json.Json;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 
-/**
- * A policy's answer to {@code validate_settings}: {@code {"valid": bool, "message": string?}}.
- *
- * @param valid whether the settings are accepted
- * @param message why not, if the policy said
- */
-public record SettingsValidation(boolean valid, Optional<String> message) {
+/** A policy's answer to {@code validate_settings}: {@code {"valid": bool, "message": string?}}. */
+public final class SettingsValidation {
+  private final boolean valid;
+  private final String message;
+
+  private SettingsValidation(boolean valid, Optional<String> message) {
+    this.valid = valid;
+    this.message = message.orElse(null);
+  }
+
+  /** Whether the settings are accepted. */
+  public boolean valid() {
+    return valid;
+  }
+
+  /** Why not, if the policy said. */
+  public Optional<String> message() {
+    return Optional.ofNullable(message);
+  }
 
   /** Valid settings. */
   public static SettingsValidation ok() {
@@ -61,7 +74,26 @@ public record SettingsValidation(boolean valid, Optional<String> message) {
   public ObjectNode toJson() {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("valid", valid);
-    message.ifPresent(m -> node.put("message", m));
+    if (message != null) {
+      node.put("message", message);
+    }
     return node;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SettingsValidation o
+        && valid == o.valid
+        && Objects.equals(message, o.message);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(valid, message);
+  }
+
+  @Override
+  public String toString() {
+    return "SettingsValidation[valid=" + valid + ", message=" + message + "]";
   }
 }

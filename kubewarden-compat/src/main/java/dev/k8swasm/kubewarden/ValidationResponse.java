@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,21 +17,59 @@ import java.util.Optional;
  *  "audit_annotations": {string: string}?, "warnings": [string]?}}</pre>
  *
  * Unknown fields are ignored, as Kubewarden's SDK does.
- *
- * @param accepted whether the request is accepted
- * @param message why it was rejected, if given
- * @param code the HTTP code of the rejection, if given
- * @param mutatedObject the object as the policy wants it stored, if it mutates
- * @param auditAnnotations annotations for the audit log, if any
- * @param warnings warnings for the client, if any
  */
-public record ValidationResponse(
-    boolean accepted,
-    Optional<String> message,
-    Optional<Integer> code,
-    Optional<JsonNode> mutatedObject,
-    Optional<Map<String, String>> auditAnnotations,
-    Optional<List<String>> warnings) {
+public final class ValidationResponse {
+  private final boolean accepted;
+  private final String message;
+  private final Integer code;
+  private final JsonNode mutatedObject;
+  private final Map<String, String> auditAnnotations;
+  private final List<String> warnings;
+
+  private ValidationResponse(
+      boolean accepted,
+      Optional<String> message,
+      Optional<Integer> code,
+      Optional<JsonNode> mutatedObject,
+      Optional<Map<String, String>> auditAnnotations,
+      Optional<List<String>> warnings) {
+    this.accepted = accepted;
+    this.message = message.orElse(null);
+    this.code = code.orElse(null);
+    this.mutatedObject = mutatedObject.orElse(null);
+    this.auditAnnotations = auditAnnotations.orElse(null);
+    this.warnings = warnings.orElse(null);
+  }
+
+  /** Whether the request is accepted. */
+  public boolean accepted() {
+    return accepted;
+  }
+
+  /** Why it was rejected, if given. */
+  public Optional<String> message() {
+    return Optional.ofNullable(message);
+  }
+
+  /** The HTTP code of the rejection, if given. */
+  public Optional<Integer> code() {
+    return Optional.ofNullable(code);
+  }
+
+  /** The object as the policy wants it stored, if it mutates. */
+  public Optional<JsonNode> mutatedObject() {
+    return Optional.ofNullable(mutatedObject);
+  }
+
+  /** Annotations for the audit log, if any. */
+  public Optional<Map<String, String>> auditAnnotations() {
+    return Optional.ofNullable(auditAnnotations);
+  }
+
+  /** Warnings for the client, if any. */
+  public Optional<List<String>> warnings() {
+    return Optional.ofNullable(warnings);
+  }
 
   /**
    * Parses a policy's answer.
@@ -111,5 +150,38 @@ public record ValidationResponse(
 
   static String oneLine(String s) {
     return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ValidationResponse o
+        && accepted == o.accepted
+        && Objects.equals(message, o.message)
+        && Objects.equals(code, o.code)
+        && Objects.equals(mutatedObject, o.mutatedObject)
+        && Objects.equals(auditAnnotations, o.auditAnnotations)
+        && Objects.equals(warnings, o.warnings);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(accepted, message, code, mutatedObject, auditAnnotations, warnings);
+  }
+
+  @Override
+  public String toString() {
+    return "ValidationResponse[accepted="
+        + accepted
+        + ", message="
+        + message
+        + ", code="
+        + code
+        + ", mutatedObject="
+        + mutatedObject
+        + ", auditAnnotations="
+        + auditAnnotations
+        + ", warnings="
+        + warnings
+        + "]";
   }
 }

@@ -10,7 +10,7 @@ import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.config.ChainOptions;
 import dev.k8swasm.config.Chains;
 import dev.k8swasm.config.ConfigLoader;

@@ -9,6 +9,7 @@ import dev.k8swasm.admission.AdmissionRequest;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.admission.ModuleAdmissionController;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.config.ChainOptions;
 import dev.k8swasm.config.Chains;
 import dev.k8swasm.config.ConfigException;
@@ -126,7 +127,7 @@ class KubewardenPolicyTest {
               .add(
                   dev.k8swasm.admission.AdmissionHook.builder(
                           policy.name(), ModuleAdmissionController.validating(policy))
-                      .rules(dev.k8swasm.admission.RuleWithOperations.ALL)
+                      .rules(dev.k8swasm.admission.rules.RuleWithOperations.ALL)
                       .build())
               .build()) {
         AdmissionResponse denied = chain.admit(TestPolicies.review("pod-create.json")).response();
@@ -395,10 +396,9 @@ class KubewardenPolicyTest {
         KubewardenPolicy.load(TestPolicies.spec(TestPolicies.WAPC_START).build())) {
       assertThat(policy.metadata().mutating()).contains(true);
       assertThat(policy.metadata().rules().orElseThrow())
-          .isEqualTo(
-              TestPolicies.parse(
-                  "[{\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],\"resources\":[\"pods\"],"
-                      + "\"operations\":[\"CREATE\",\"UPDATE\"]}]"));
+          .containsExactly(
+              RuleWithOperations.of(
+                  List.of("CREATE", "UPDATE"), List.of(""), List.of("v1"), List.of("pods")));
       assertThat(policy.metadata().raw().orElseThrow().path("executionMode").asText())
           .isEqualTo("kubewarden-wapc");
       assertThat(policy.declaredMutating()).isTrue();

@@ -5,7 +5,6 @@ import dev.k8swasm.source.ModuleSourceException;
 import dev.k8swasm.source.ModuleSourceResolver;
 import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,6 +36,6 @@ public final class OciResolver implements ModuleSourceResolver {
       throw new ModuleSourceException(reference.text(), e.getMessage(), e);
     }
     StoredModule m = client.resolve(reference.text(), options.pullPolicy());
-    return new ResolvedModule(reference, m.path(), Optional.of(m.digest()));
+    return ResolvedModule.of(reference, m.path(), m.digest());
   }
 }

@@ -11,7 +11,7 @@ import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.LabelSelector;
 import dev.k8swasm.admission.ReinvocationPolicy;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.config.ChainOptions;
 import dev.k8swasm.config.Chains;
 import dev.k8swasm.config.ModuleConfig;

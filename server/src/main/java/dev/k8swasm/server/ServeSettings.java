@@ -3,57 +3,44 @@ package dev.k8swasm.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The server's effective settings: defaults, overridden by the keys of the configuration file,
  * overridden by command-line flags ({@link #resolve}).
- *
- * @param address the address to listen on
- * @param port the HTTPS port (0 = any free port)
- * @param metricsPort a plain-HTTP port serving only /metrics, /healthz and /readyz, if set
- * @param tlsCert the PEM certificate chain, if given (else a self-signed pair is generated)
- * @param tlsKey the PEM private key of {@code tlsCert}
- * @param clientCa the PEM CA(s) client certificates must be signed by (mutual TLS), if set
- * @param tlsNames extra subject alternative names of a generated certificate
- * @param maxRequestBytes the largest request body accepted (413 above)
- * @param workers the worker threads evaluating requests
- * @param queueSize the requests that may wait for a worker before the server answers 429
- * @param gracePeriod how long shutdown waits for in-flight requests
- * @param reloadInterval how often watched files are checked when no file event arrives
- * @param watch whether the configuration and module files are watched for changes
- * @param limits connection, timeout, admission and file size limits
  */
-public record ServeSettings(
-    String address,
-    int port,
-    Optional<Integer> metricsPort,
-    Optional<Path> tlsCert,
-    Optional<Path> tlsKey,
-    Optional<Path> clientCa,
-    List<String> tlsNames,
-    long maxRequestBytes,
-    int workers,
-    int queueSize,
-    Duration gracePeriod,
-    Duration reloadInterval,
-    boolean watch,
-    ServerLimits limits) {
+public final class ServeSettings {
+  private final String address;
+  private final int port;
+  private final Integer metricsPort;
+  private final Path tlsCert;
+  private final Path tlsKey;
+  private final Path clientCa;
+  private final List<String> tlsNames;
+  private final long maxRequestBytes;
+  private final int workers;
+  private final int queueSize;
+  private final Duration gracePeriod;
+  private final Duration reloadInterval;
+  private final boolean watch;
+  private final ServerLimits limits;
 
-  /** The default HTTPS port. */
-  public static final int DEFAULT_PORT = 8443;
-
-  /** The default request size limit: two 3 MiB objects (object and oldObject) and the envelope. */
-  public static final long DEFAULT_MAX_REQUEST_BYTES = 8L << 20;
-
-  /** The default grace period of a shutdown. */
-  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(20);
-
-  /** The default interval of the fallback file check. */
-  public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(2);
-
-  /** Checks every setting. */
-  public ServeSettings {
+  ServeSettings(
+      String address,
+      int port,
+      Optional<Integer> metricsPort,
+      Optional<Path> tlsCert,
+      Optional<Path> tlsKey,
+      Optional<Path> clientCa,
+      List<String> tlsNames,
+      long maxRequestBytes,
+      int workers,
+      int queueSize,
+      Duration gracePeriod,
+      Duration reloadInterval,
+      boolean watch,
+      ServerLimits limits) {
     tlsNames = List.copyOf(tlsNames);
     java.util.Objects.requireNonNull(limits, "limits");
     if (port < 0 || port > 65535) {
@@ -84,7 +71,105 @@ public record ServeSettings(
     if (reloadInterval.isNegative() || reloadInterval.isZero()) {
       throw new IllegalArgumentException("reloadInterval must be positive");
     }
+    this.address = address;
+    this.port = port;
+    this.metricsPort = metricsPort.orElse(null);
+    this.tlsCert = tlsCert.orElse(null);
+    this.tlsKey = tlsKey.orElse(null);
+    this.clientCa = clientCa.orElse(null);
+    this.tlsNames = tlsNames;
+    this.maxRequestBytes = maxRequestBytes;
+    this.workers = workers;
+    this.queueSize = queueSize;
+    this.gracePeriod = gracePeriod;
+    this.reloadInterval = reloadInterval;
+    this.watch = watch;
+    this.limits = limits;
   }
+
+  /** The address to listen on. */
+  public String address() {
+    return address;
+  }
+
+  /** The HTTPS port (0 = any free port). */
+  public int port() {
+    return port;
+  }
+
+  /** A plain-HTTP port serving only /metrics, /healthz and /readyz, if set. */
+  public Optional<Integer> metricsPort() {
+    return Optional.ofNullable(metricsPort);
+  }
+
+  /** The PEM certificate chain, if given (else a self-signed pair is generated). */
+  public Optional<Path> tlsCert() {
+    return Optional.ofNullable(tlsCert);
+  }
+
+  /** The PEM private key of {@code tlsCert}. */
+  public Optional<Path> tlsKey() {
+    return Optional.ofNullable(tlsKey);
+  }
+
+  /** The PEM CA(s) client certificates must be signed by (mutual TLS), if set. */
+  public Optional<Path> clientCa() {
+    return Optional.ofNullable(clientCa);
+  }
+
+  /** Extra subject alternative names of a generated certificate. */
+  public List<String> tlsNames() {
+    return tlsNames;
+  }
+
+  /** The largest request body accepted (413 above). */
+  public long maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  /** The worker threads evaluating requests. */
+  public int workers() {
+    return workers;
+  }
+
+  /** The requests that may wait for a worker before the server answers 429. */
+  public int queueSize() {
+    return queueSize;
+  }
+
+  /** How long shutdown waits for in-flight requests. */
+  public Duration gracePeriod() {
+    return gracePeriod;
+  }
+
+  /** How often watched files are checked when no file event arrives. */
+  public Duration reloadInterval() {
+    return reloadInterval;
+  }
+
+  /** Whether the configuration and module files are watched for changes. */
+  public boolean watch() {
+    return watch;
+  }
+
+  /** Connection, timeout, admission and file size limits. */
+  public ServerLimits limits() {
+    return limits;
+  }
+
+  /** The default HTTPS port. */
+  public static final int DEFAULT_PORT = 8443;
+
+  /** The default request size limit: two 3 MiB objects (object and oldObject) and the envelope. */
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 8L << 20;
+
+  /** The default grace period of a shutdown. */
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(20);
+
+  /** The default interval of the fallback file check. */
+  public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(2);
+
+  /** Checks every setting. */
 
   /** The default number of workers: twice the processors, at least 4 (evaluation is CPU-bound). */
   public static int defaultWorkers() {
@@ -165,5 +250,76 @@ public record ServeSettings(
 
   private static <T> T first(T flag, T file, T fallback) {
     return flag != null ? flag : file != null ? file : fallback;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ServeSettings o
+        && Objects.equals(address, o.address)
+        && port == o.port
+        && Objects.equals(metricsPort, o.metricsPort)
+        && Objects.equals(tlsCert, o.tlsCert)
+        && Objects.equals(tlsKey, o.tlsKey)
+        && Objects.equals(clientCa, o.clientCa)
+        && Objects.equals(tlsNames, o.tlsNames)
+        && maxRequestBytes == o.maxRequestBytes
+        && workers == o.workers
+        && queueSize == o.queueSize
+        && Objects.equals(gracePeriod, o.gracePeriod)
+        && Objects.equals(reloadInterval, o.reloadInterval)
+        && watch == o.watch
+        && Objects.equals(limits, o.limits);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        address,
+        port,
+        metricsPort,
+        tlsCert,
+        tlsKey,
+        clientCa,
+        tlsNames,
+        maxRequestBytes,
+        workers,
+        queueSize,
+        gracePeriod,
+        reloadInterval,
+        watch,
+        limits);
+  }
+
+  @Override
+  public String toString() {
+    return "ServeSettings[address="
+        + address
+        + ", port="
+        + port
+        + ", metricsPort="
+        + metricsPort
+        + ", tlsCert="
+        + tlsCert
+        + ", tlsKey="
+        + tlsKey
+        + ", clientCa="
+        + clientCa
+        + ", tlsNames="
+        + tlsNames
+        + ", maxRequestBytes="
+        + maxRequestBytes
+        + ", workers="
+        + workers
+        + ", queueSize="
+        + queueSize
+        + ", gracePeriod="
+        + gracePeriod
+        + ", reloadInterval="
+        + reloadInterval
+        + ", watch="
+        + watch
+        + ", limits="
+        + limits
+        + "]";
   }
 }

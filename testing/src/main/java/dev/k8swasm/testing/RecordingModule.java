@@ -6,7 +6,6 @@ import dev.k8swasm.module.ModuleMetadata;
 import dev.k8swasm.module.PolicyModule;
 import dev.k8swasm.module.ReviewKind;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,16 +40,11 @@ final class RecordingModule implements PolicyModule {
     try {
       JsonNode response = delegate.evaluate(kind, request);
       Recorder.add(
-          new ModuleCall(
-              name(),
-              kind,
-              Texts.pretty(request),
-              Optional.ofNullable(response).map(JsonNode::deepCopy),
-              Optional.empty()));
+          ModuleCall.answered(
+              name(), kind, Texts.pretty(request), response == null ? null : response.deepCopy()));
       return response;
     } catch (ModuleException e) {
-      Recorder.add(
-          new ModuleCall(name(), kind, Texts.pretty(request), Optional.empty(), Optional.of(e)));
+      Recorder.add(ModuleCall.failed(name(), kind, Texts.pretty(request), e));
       throw e;
     }
   }

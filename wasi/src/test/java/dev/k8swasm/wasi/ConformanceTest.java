@@ -312,7 +312,7 @@ class ConformanceTest {
     }
     if (kind.equals("AdmissionReview")) {
       entry.put("mutating", c.path("mutating").asBoolean(false));
-      entry.set("rules", Json.tree(List.of(dev.k8swasm.admission.RuleWithOperations.ALL)));
+      entry.set("rules", Json.tree(List.of(dev.k8swasm.admission.rules.RuleWithOperations.ALL)));
     }
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.putArray("modules").add(entry);

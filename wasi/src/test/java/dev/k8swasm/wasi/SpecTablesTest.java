@@ -13,7 +13,7 @@ import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.admission.GroupVersionResource;
 import dev.k8swasm.admission.LabelSelector;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.ModuleRuntimes;

@@ -4,7 +4,7 @@ import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.ModuleAuthenticator;
 import dev.k8swasm.module.Limits;

@@ -4,6 +4,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.ModuleMetadata;
 import java.io.IOException;
@@ -17,33 +18,9 @@ import java.util.Optional;
 /**
  * The metadata Kubewarden policies carry in the Wasm custom section {@value #SECTION} (UTF-8 JSON,
  * camelCase), as written by {@code kwctl annotate}. Every field has Kubewarden's default when
- * absent.
- *
- * @param protocolVersion {@code v1} or {@code Unknown} (waPC policies need {@code v1}); absent when
- *     not declared
- * @param rules the admission rules (a JSON list of RuleWithOperations), if declared
- * @param annotations {@code io.kubewarden.policy.title}, {@code ...version}, ...
- * @param mutating whether the policy mutates (default false)
- * @param backgroundAudit whether the policy may run in background audits (default true)
- * @param executionMode how the policy talks to its host (default {@code kubewarden-wapc})
- * @param policyType what the policy validates (default {@code kubernetes})
- * @param contextAwareResources the Kubernetes resources the policy wants to read
- * @param hostCapabilities the host capabilities the policy declares it uses, if declared
- * @param minimumKubewardenVersion the oldest Kubewarden able to run it, if declared
- * @param raw the whole document as found in the module
+ * absent. Immutable; read with {@link #of(WasmModule)} or {@link #parse(JsonNode)}.
  */
-public record PolicyMetadata(
-    Optional<String> protocolVersion,
-    Optional<JsonNode> rules,
-    Map<String, String> annotations,
-    boolean mutating,
-    boolean backgroundAudit,
-    ExecutionMode executionMode,
-    PolicyType policyType,
-    List<ContextAwareResource> contextAwareResources,
-    Optional<List<String>> hostCapabilities,
-    Optional<String> minimumKubewardenVersion,
-    JsonNode raw) {
+public final class PolicyMetadata {
 
   /** The name of the custom section holding the metadata. */
   public static final String SECTION = "io.kubewarden.metadata";
@@ -54,16 +31,111 @@ public record PolicyMetadata(
   /** The annotation holding the policy's version. */
   public static final String VERSION = "io.kubewarden.policy.version";
 
-  public PolicyMetadata {
-    Objects.requireNonNull(protocolVersion, "protocolVersion");
-    Objects.requireNonNull(rules, "rules");
-    annotations = Map.copyOf(annotations);
-    Objects.requireNonNull(executionMode, "executionMode");
-    Objects.requireNonNull(policyType, "policyType");
-    contextAwareResources = List.copyOf(contextAwareResources);
-    hostCapabilities = hostCapabilities.map(List::copyOf);
-    Objects.requireNonNull(minimumKubewardenVersion, "minimumKubewardenVersion");
-    Objects.requireNonNull(raw, "raw");
+  private final String protocolVersion;
+  private final List<RuleWithOperations> rules;
+  private final Map<String, String> annotations;
+  private final boolean mutating;
+  private final boolean backgroundAudit;
+  private final ExecutionMode executionMode;
+  private final PolicyType policyType;
+  private final List<ContextAwareResource> contextAwareResources;
+  private final List<String> hostCapabilities;
+  private final String minimumKubewardenVersion;
+  private final JsonNode raw;
+
+  private PolicyMetadata(
+      String protocolVersion,
+      List<RuleWithOperations> rules,
+      Map<String, String> annotations,
+      boolean mutating,
+      boolean backgroundAudit,
+      ExecutionMode executionMode,
+      PolicyType policyType,
+      List<ContextAwareResource> contextAwareResources,
+      List<String> hostCapabilities,
+      String minimumKubewardenVersion,
+      JsonNode raw) {
+    this.protocolVersion = protocolVersion;
+    this.rules = rules == null ? null : List.copyOf(rules);
+    this.annotations = Map.copyOf(annotations);
+    this.mutating = mutating;
+    this.backgroundAudit = backgroundAudit;
+    this.executionMode = Objects.requireNonNull(executionMode, "executionMode");
+    this.policyType = Objects.requireNonNull(policyType, "policyType");
+    this.contextAwareResources = List.copyOf(contextAwareResources);
+    this.hostCapabilities = hostCapabilities == null ? null : List.copyOf(hostCapabilities);
+    this.minimumKubewardenVersion = minimumKubewardenVersion;
+    this.raw = Objects.requireNonNull(raw, "raw");
+  }
+
+  /** {@code v1} or {@code Unknown} (waPC policies need {@code v1}), if declared. */
+  public Optional<String> protocolVersion() {
+    return Optional.ofNullable(protocolVersion);
+  }
+
+  /** The admission rules, if declared. */
+  public Optional<List<RuleWithOperations>> rules() {
+    return Optional.ofNullable(rules);
+  }
+
+  /** {@code io.kubewarden.policy.title}, {@code ...version}, ... */
+  public Map<String, String> annotations() {
+    return annotations;
+  }
+
+  /** Whether the policy mutates (default false). */
+  public boolean mutating() {
+    return mutating;
+  }
+
+  /** Whether the policy may run in background audits (default true). */
+  public boolean backgroundAudit() {
+    return backgroundAudit;
+  }
+
+  /** How the policy talks to its host (default {@code kubewarden-wapc}). */
+  public ExecutionMode executionMode() {
+    return executionMode;
+  }
+
+  /** What the policy validates (default {@code kubernetes}). */
+  public PolicyType policyType() {
+    return policyType;
+  }
+
+  /** The Kubernetes resources the policy wants to read. */
+  public List<ContextAwareResource> contextAwareResources() {
+    return contextAwareResources;
+  }
+
+  /** The host capabilities the policy declares it uses, if declared. */
+  public Optional<List<String>> hostCapabilities() {
+    return Optional.ofNullable(hostCapabilities);
+  }
+
+  /** The oldest Kubewarden able to run the policy, if declared. */
+  public Optional<String> minimumKubewardenVersion() {
+    return Optional.ofNullable(minimumKubewardenVersion);
+  }
+
+  /** The whole document as found in the module. */
+  public JsonNode raw() {
+    return raw.deepCopy();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PolicyMetadata m && raw.equals(m.raw);
+  }
+
+  @Override
+  public int hashCode() {
+    return raw.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyMetadata" + raw;
   }
 
   /**
@@ -108,9 +180,17 @@ public record PolicyMetadata(
   public static PolicyMetadata parse(JsonNode root) {
     String where = SECTION;
     Optional<String> protocol = optionalText(root, "protocolVersion", where);
-    Optional<JsonNode> rules = Optional.ofNullable(root.get("rules")).filter(r -> !r.isNull());
-    if (rules.isPresent() && !rules.get().isArray()) {
-      throw new IllegalArgumentException(where + ": 'rules' must be a list of rules");
+    JsonNode rulesNode = root.get("rules");
+    List<RuleWithOperations> rules = null;
+    if (rulesNode != null && !rulesNode.isNull()) {
+      if (!rulesNode.isArray()) {
+        throw new IllegalArgumentException(where + ": 'rules' must be a list of rules");
+      }
+      try {
+        rules = RuleWithOperations.listOf(rulesNode);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      }
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     JsonNode a = root.get("annotations");
@@ -145,7 +225,7 @@ public record PolicyMetadata(
     List<ContextAwareResource> resources =
         ContextAwareResource.parseList(
             root.get("contextAwareResources"), where + ": 'contextAwareResources'");
-    Optional<List<String>> capabilities = Optional.empty();
+    List<String> capabilities = null;
     JsonNode c = root.get("hostCapabilities");
     if (c != null && !c.isNull()) {
       List<String> list = new ArrayList<>();
@@ -160,10 +240,10 @@ public record PolicyMetadata(
             }
             list.add(item.asText());
           });
-      capabilities = Optional.of(list);
+      capabilities = list;
     }
     return new PolicyMetadata(
-        protocol,
+        protocol.orElse(null),
         rules,
         annotations,
         mutating,
@@ -172,7 +252,7 @@ public record PolicyMetadata(
         type,
         resources,
         capabilities,
-        optionalText(root, "minimumKubewardenVersion", where),
+        optionalText(root, "minimumKubewardenVersion", where).orElse(null),
         root.deepCopy());
   }
 
@@ -183,11 +263,7 @@ public record PolicyMetadata(
 
   /** The defaults this metadata gives a module: its rules and {@code mutating}. */
   public ModuleMetadata toModuleMetadata() {
-    return ModuleMetadata.builder()
-        .rules(rules.orElse(null))
-        .mutating(mutating)
-        .raw(raw.deepCopy())
-        .build();
+    return ModuleMetadata.builder().rules(rules).mutating(mutating).raw(raw.deepCopy()).build();
   }
 
   private static Optional<String> optionalText(JsonNode root, String field, String where) {

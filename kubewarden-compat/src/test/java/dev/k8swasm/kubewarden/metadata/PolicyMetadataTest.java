@@ -80,8 +80,7 @@ class PolicyMetadataTest {
                 + "\"mutating\":false,\"backgroundAudit\":false,\"executionMode\":\"opa\",\"policyType\":\"raw\","
                 + "\"contextAwareResources\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\"}],"
                 + "\"hostCapabilities\":[\"oci/*\"],\"minimumKubewardenVersion\":\"1.10.0\",\"extra\":1}");
-    assertThat(m.rules().orElseThrow().get(0).get("resources").get(0).asText())
-        .isEqualTo("deployments");
+    assertThat(m.rules().orElseThrow().get(0).resources()).containsExactly("deployments");
     assertThat(m.backgroundAudit()).isFalse();
     assertThat(m.executionMode()).isEqualTo(ExecutionMode.OPA);
     assertThat(m.executionMode().supported()).isFalse();
@@ -106,6 +105,7 @@ class PolicyMetadataTest {
           {"{\"executionMode\":\"native\"}", "unknown execution mode 'native'"},
           {"{\"policyType\":\"other\"}", "unknown policy type 'other'"},
           {"{\"rules\":{}}", "'rules' must be a list"},
+          {"{\"rules\":[{\"operations\":\"CREATE\"}]}", "rules[0]: not a valid RuleWithOperations"},
           {"{\"annotations\":[]}", "'annotations' must be an object"},
           {"{\"annotations\":{\"a\":1}}", "annotation 'a' must be a string"},
           {

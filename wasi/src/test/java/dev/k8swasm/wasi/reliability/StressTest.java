@@ -8,7 +8,7 @@ import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.admission.ModuleAdmissionController;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticationResult;
 import dev.k8swasm.authn.ModuleAuthenticator;
 import dev.k8swasm.authn.TokenReview;
