@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -76,15 +75,28 @@ public final class DecisionKey {
       if (secret == null) {
         mac.update((byte) 0);
       } else {
-        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         mac.update((byte) 1);
-        mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-        mac.update(bytes);
+        mac.update(ByteBuffer.allocate(4).putInt(secret.length()).array());
+        mac.update(chars(secret));
       }
       StringBuilder canonical = new StringBuilder(256);
       canonical(Json.tree(document), canonical);
-      mac.update(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      mac.update(chars(canonical));
       return new DecisionKey(mac.doFinal());
+    }
+
+    /**
+     * The UTF-16 code units of {@code s}, two bytes each: unlike a charset's encoder this never
+     * replaces an unpaired surrogate with '?', so different strings never give the same bytes.
+     */
+    private static byte[] chars(CharSequence s) {
+      byte[] bytes = new byte[s.length() * 2];
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        bytes[2 * i] = (byte) (c >>> 8);
+        bytes[2 * i + 1] = (byte) c;
+      }
+      return bytes;
     }
 
     private Mac mac() {
