@@ -1,8 +1,13 @@
 package dev.k8swasm.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code cache:} of an authentication or authorization configuration: the chain's decision
@@ -19,6 +24,10 @@ import java.util.Optional;
  * }</pre>
  */
 public final class CacheConfig {
+  /** The fields of {@code cache:}, in the order messages list them. */
+  private static final List<String> KEYS =
+      List.of("ttl", "authorizedTtl", "unauthorizedTtl", "maxEntries");
+
   private final Duration ttl;
   private final Duration authorizedTtl;
   private final Duration unauthorizedTtl;
@@ -50,6 +59,70 @@ public final class CacheConfig {
       Integer maxEntries,
       String source) {
     return new CacheConfig(ttl, authorizedTtl, unauthorizedTtl, maxEntries, source);
+  }
+
+  /**
+   * Reads a {@code cache:} value: {@code true} (all defaults), {@code false} or null (none), or an
+   * object with {@code ttl}, {@code authorizedTtl}, {@code unauthorizedTtl} (durations such as
+   * {@code 30s}; {@code 0s} keeps no decision of that kind) and {@code maxEntries}.
+   *
+   * @param at where it was written, for messages (e.g. {@code server.yaml: authorization: cache})
+   * @return the configuration, or empty for none
+   * @throws ConfigException listing every problem of the value
+   */
+  public static Optional<CacheConfig> parse(JsonNode node, String at) {
+    List<String> problems = new ArrayList<>();
+    CacheConfig config = read(node, at, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return Optional.ofNullable(config);
+  }
+
+  /** As {@link #parse}, adding the problems to {@code problems} (then null). */
+  static CacheConfig read(JsonNode node, String at, List<String> problems) {
+    if (node == null || node.isNull() || (node.isBoolean() && !node.booleanValue())) {
+      return null;
+    }
+    if (node.isBoolean()) {
+      return of(null, null, null, null, at);
+    }
+    if (!node.isObject()) {
+      problems.add(
+          at
+              + ": expected true, false or an object with "
+              + String.join(", ", KEYS)
+              + " (e.g. {ttl: 2m})");
+      return null;
+    }
+    int before = problems.size();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        problems.add(
+            at
+                + ": unknown field '"
+                + key
+                + "'"
+                + Suggestions.didYouMean(key, Set.copyOf(KEYS))
+                    .map(k -> " (did you mean '" + k + "'?)")
+                    .orElse(" (expected " + String.join(", ", KEYS) + ")"));
+      }
+    }
+    // durations of zero or more (0s: that kind of decision is not kept)
+    Duration[] ttls = new Duration[3];
+    Integer[] maxEntries = {null};
+    ConfigLoader.parse(node, "ttl", at, problems, s -> ttls[0] = Quantities.parseDuration(s));
+    ConfigLoader.parse(
+        node, "authorizedTtl", at, problems, s -> ttls[1] = Quantities.parseDuration(s));
+    ConfigLoader.parse(
+        node, "unauthorizedTtl", at, problems, s -> ttls[2] = Quantities.parseDuration(s));
+    ConfigLoader.parse(
+        node, "maxEntries", at, problems, s -> maxEntries[0] = ConfigLoader.positiveCount(s));
+    if (problems.size() > before) {
+      return null;
+    }
+    return of(ttls[0], ttls[1], ttls[2], maxEntries[0], at);
   }
 
   /** Authentication: how long a result is kept. */

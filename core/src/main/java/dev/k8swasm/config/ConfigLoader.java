@@ -77,10 +77,6 @@ public final class ConfigLoader {
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("modules", "implicitAudiences", "cache");
 
-  /** The fields of {@code cache:}, in the order messages list them. */
-  private static final List<String> CACHE_KEYS =
-      List.of("ttl", "authorizedTtl", "unauthorizedTtl", "maxEntries");
-
   private ConfigLoader() {}
 
   /**
@@ -154,58 +150,12 @@ public final class ConfigLoader {
         aud.forEach(a -> implicitAudiences.add(a.asText()));
       }
     }
-    CacheConfig cache = cache(root.get("cache"), sourceName + ": cache", problems);
+    CacheConfig cache = CacheConfig.read(root.get("cache"), sourceName + ": cache", problems);
     if (!problems.isEmpty()) {
       problems.addAll(missingFiles);
       throw new ConfigException(problems);
     }
     return PolicyConfig.of(modules, implicitAudiences, null, cache);
-  }
-
-  /**
-   * The {@code cache:} of an authentication or authorization file: {@code true} (defaults), {@code
-   * false} (none) or an object of {@link #CACHE_KEYS}; null when there is none.
-   */
-  private static CacheConfig cache(JsonNode node, String at, List<String> problems) {
-    if (node == null || node.isNull() || (node.isBoolean() && !node.booleanValue())) {
-      return null;
-    }
-    if (node.isBoolean()) {
-      return CacheConfig.of(null, null, null, null, at);
-    }
-    if (!node.isObject()) {
-      problems.add(
-          at
-              + ": expected true, false or an object with "
-              + String.join(", ", CACHE_KEYS)
-              + " (e.g. {ttl: 2m})");
-      return null;
-    }
-    int before = problems.size();
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!CACHE_KEYS.contains(key)) {
-        problems.add(
-            at
-                + ": unknown field '"
-                + key
-                + "'"
-                + Suggestions.didYouMean(key, Set.copyOf(CACHE_KEYS))
-                    .map(k -> " (did you mean '" + k + "'?)")
-                    .orElse(" (expected " + String.join(", ", CACHE_KEYS) + ")"));
-      }
-    }
-    // durations of zero or more (0s: that kind of decision is not kept)
-    java.time.Duration[] ttls = new java.time.Duration[3];
-    Integer[] maxEntries = {null};
-    parse(node, "ttl", at, problems, s -> ttls[0] = Quantities.parseDuration(s));
-    parse(node, "authorizedTtl", at, problems, s -> ttls[1] = Quantities.parseDuration(s));
-    parse(node, "unauthorizedTtl", at, problems, s -> ttls[2] = Quantities.parseDuration(s));
-    parse(node, "maxEntries", at, problems, s -> maxEntries[0] = positiveCount(s));
-    if (problems.size() > before) {
-      return null;
-    }
-    return CacheConfig.of(ttls[0], ttls[1], ttls[2], maxEntries[0], at);
   }
 
   /**
@@ -412,7 +362,7 @@ public final class ConfigLoader {
   }
 
   /** A whole number above zero, e.g. {@code 10000}. */
-  private static int positiveCount(String s) {
+  static int positiveCount(String s) {
     int n;
     try {
       n = Integer.parseInt(s.trim());
@@ -448,11 +398,11 @@ public final class ConfigLoader {
     };
   }
 
-  private interface Setter {
+  interface Setter {
     void set(String value);
   }
 
-  private static void parse(
+  static void parse(
       JsonNode node, String field, String where, List<String> problems, Setter setter) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
