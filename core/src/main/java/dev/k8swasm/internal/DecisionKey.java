@@ -1,23 +1,23 @@
 package dev.k8swasm.internal;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.k8swasm.json.Json;
-import java.nio.ByteBuffer;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.Writer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The key of a cached decision: an HMAC-SHA256 of everything the deciders can read of a review, so
  * that a cache holds 32 bytes per key and never a token. Two reviews get the same key only when
- * their secrets are equal and their documents are equal JSON (same fields and values, whatever the
- * order of object fields); anything else differs but with the negligible probability of an
+ * their secrets are equal and their documents serialise to the same JSON once map entries and
+ * object fields are sorted by name; anything else differs but with the negligible probability of an
  * HMAC-SHA256 collision. Not part of the supported API.
  *
  * <p>Keys come from a {@link Hasher}, which holds a random secret key of its own (as
@@ -52,7 +52,19 @@ public final class DecisionKey {
   /** Makes keys with a random secret key of its own. Thread-safe. */
   public static final class Hasher {
     private static final String ALGORITHM = "HmacSHA256";
-    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+
+    /**
+     * Writes the wire types as the library does (records in component order, the same inclusion
+     * rules), with map entries and the fields of JSON trees sorted by name, so that the same
+     * document gives the same text whatever the order its maps were filled in.
+     */
+    private static final ObjectWriter CANONICAL =
+        JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .build()
+            .writer();
 
     private final SecretKeySpec secretKey;
     private final Mac prototype;
@@ -66,37 +78,31 @@ public final class DecisionKey {
     }
 
     /**
-     * The key of {@code document} (serialised as the library serialises it, then put in canonical
-     * form), with {@code secret} (e.g. a bearer token, which then need not be in the document; null
-     * for none) hashed in front of it, length-prefixed.
+     * The key of {@code document} in canonical form (map entries and JSON object fields sorted by
+     * name), with {@code secret} (e.g. a bearer token, which then need not be in the document; null
+     * for none) hashed in front of it, length-prefixed. The text is hashed as UTF-16 code units
+     * while it is written: never encoded by a charset (which writes every unpaired surrogate as
+     * '?'), never kept.
      */
     public DecisionKey key(String secret, Object document) {
       Mac mac = mac();
+      MacWriter out = new MacWriter(mac);
       if (secret == null) {
         mac.update((byte) 0);
       } else {
         mac.update((byte) 1);
-        mac.update(ByteBuffer.allocate(4).putInt(secret.length()).array());
-        mac.update(chars(secret));
+        int n = secret.length();
+        mac.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        out.write(secret, 0, n);
       }
-      StringBuilder canonical = new StringBuilder(256);
-      canonical(Json.tree(document), canonical);
-      mac.update(chars(canonical));
+      try {
+        CANONICAL.writeValue(out, document);
+      } catch (IOException e) {
+        // the writer itself never fails: a document that cannot be serialised is a caller's bug
+        throw new IllegalArgumentException(
+            "cannot serialise " + document.getClass().getName() + " for a cache key", e);
+      }
       return new DecisionKey(mac.doFinal());
-    }
-
-    /**
-     * The UTF-16 code units of {@code s}, two bytes each: unlike a charset's encoder this never
-     * replaces an unpaired surrogate with '?', so different strings never give the same bytes.
-     */
-    private static byte[] chars(CharSequence s) {
-      byte[] bytes = new byte[s.length() * 2];
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        bytes[2 * i] = (byte) (c >>> 8);
-        bytes[2 * i + 1] = (byte) c;
-      }
-      return bytes;
     }
 
     private Mac mac() {
@@ -117,48 +123,51 @@ public final class DecisionKey {
         throw new IllegalStateException(ALGORITHM + " is not available", e);
       }
     }
+  }
 
-    /**
-     * Canonical JSON: object fields sorted by name, no blanks, strings quoted as JSON quotes them.
-     */
-    static void canonical(JsonNode node, StringBuilder out) {
-      if (node.isObject()) {
-        List<String> names = new ArrayList<>(node.size());
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-          names.add(it.next());
+  /** Feeds what is written to a {@link Mac}, two bytes per UTF-16 code unit. */
+  private static final class MacWriter extends Writer {
+    private final Mac mac;
+    private final byte[] buffer = new byte[1024];
+
+    MacWriter(Mac mac) {
+      this.mac = mac;
+    }
+
+    @Override
+    public void write(char[] chars, int off, int len) {
+      while (len > 0) {
+        int n = Math.min(len, buffer.length / 2);
+        for (int i = 0; i < n; i++) {
+          char c = chars[off + i];
+          buffer[2 * i] = (byte) (c >>> 8);
+          buffer[2 * i + 1] = (byte) c;
         }
-        names.sort(null);
-        out.append('{');
-        for (int i = 0; i < names.size(); i++) {
-          if (i > 0) {
-            out.append(',');
-          }
-          quote(names.get(i), out);
-          out.append(':');
-          canonical(node.get(names.get(i)), out);
-        }
-        out.append('}');
-      } else if (node.isArray()) {
-        out.append('[');
-        for (int i = 0; i < node.size(); i++) {
-          if (i > 0) {
-            out.append(',');
-          }
-          canonical(node.get(i), out);
-        }
-        out.append(']');
-      } else if (node.isTextual()) {
-        quote(node.textValue(), out);
-      } else {
-        // numbers, booleans, null (and, never in a review, binary or POJO nodes): their JSON text
-        out.append(node);
+        mac.update(buffer, 0, 2 * n);
+        off += n;
+        len -= n;
       }
     }
 
-    private static void quote(String s, StringBuilder out) {
-      out.append('"');
-      QUOTE.quoteAsString(s, out);
-      out.append('"');
+    @Override
+    public void write(String s, int off, int len) {
+      while (len > 0) {
+        int n = Math.min(len, buffer.length / 2);
+        for (int i = 0; i < n; i++) {
+          char c = s.charAt(off + i);
+          buffer[2 * i] = (byte) (c >>> 8);
+          buffer[2 * i + 1] = (byte) c;
+        }
+        mac.update(buffer, 0, 2 * n);
+        off += n;
+        len -= n;
+      }
     }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 }

@@ -71,6 +71,17 @@ class AuthorizationCachePropertyTest {
     return Arbitraries.maps(texts(), textLists()).ofMaxSize(2).injectNull(0.3);
   }
 
+  /** Fields this library does not model (kept in records' additionalProperties), or none. */
+  Arbitrary<Map<String, JsonNode>> unknownFields() {
+    Arbitrary<JsonNode> values =
+        Arbitraries.oneOf(
+            texts().map(TextNode::valueOf),
+            Arbitraries.maps(texts(), texts().map(t -> (JsonNode) TextNode.valueOf(t)))
+                .ofMaxSize(3)
+                .map(m -> (JsonNode) F.objectNode().setAll(m)));
+    return Arbitraries.maps(texts().map(t -> "x-" + t), values).ofMaxSize(3).injectNull(0.5);
+  }
+
   @Provide
   Arbitrary<SubjectAccessReview> reviews() {
     Arbitrary<Object> attributes = Arbitraries.oneOf(resources(), nonResources());
@@ -80,9 +91,10 @@ class AuthorizationCachePropertyTest {
             textLists(),
             texts().injectNull(0.3),
             extras(),
-            attributes)
+            attributes,
+            unknownFields())
         .as(
-            (version, user, groups, uid, extra, attrs) -> {
+            (version, user, groups, uid, extra, attrs, unknown) -> {
               boolean v1 = version.equals(SubjectAccessReview.V1);
               SubjectAccessReviewSpec spec =
                   new SubjectAccessReviewSpec(
@@ -93,9 +105,9 @@ class AuthorizationCachePropertyTest {
                       v1 ? null : groups,
                       extra,
                       uid,
-                      null);
+                      unknown);
               return new SubjectAccessReview(
-                  version, SubjectAccessReview.KIND, null, spec, null, null);
+                  version, SubjectAccessReview.KIND, null, spec, null, unknown);
             });
   }
 
