@@ -358,9 +358,9 @@ record ServerConfig(
         if (node.size() > (node.has(CACHE) ? 2 : 1)) {
           problems.add(
               at
-                  + ": give either 'path' (and 'cache') or the module list inline, not both (found "
+                  + ": give either 'path' or the module list inline, not both (found "
                   + String.join(", ", names(node))
-                  + ")");
+                  + "; only 'cache' may be given beside 'path')");
           return Optional.empty();
         }
         Path target = base.resolve(path.asText()).normalize();

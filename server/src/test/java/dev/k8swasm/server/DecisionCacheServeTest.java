@@ -175,8 +175,8 @@ class DecisionCacheServeTest {
     assertThat(both.problems().get(0))
         .isEqualTo(
             config
-                + ": authorization: give either 'path' (and 'cache') or the module list inline,"
-                + " not both (found path, cache, modules)");
+                + ": authorization: give either 'path' or the module list inline, not both (found"
+                + " path, cache, modules; only 'cache' may be given beside 'path')");
 
     Fixture.write(
         config,
