@@ -12,6 +12,7 @@ import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The decision caches: a SubjectAccessReview ({@code sar-configmaps.json}) and a TokenReview
  * ({@code tokenreview-magic.json}) decided by the magic modules through a chain, evaluated every
- * time ({@code *Evaluated}, no cache) and answered from the chain's cache ({@code *Cached}: the
- * canonical form of the review, its HMAC-SHA256 and the lookup).
+ * time ({@code *Evaluated}, no cache), answered from the chain's cache ({@code *Cached}: the
+ * canonical form of the review, its HMAC-SHA256 and the lookup), and missed every time ({@code
+ * authorizeMissed}: a cache that keeps nothing, so each call pays the key and the lookup on top of
+ * the evaluation).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +38,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class DecisionCacheBenchmark {
   private AuthorizerChain authzEvaluated;
   private AuthorizerChain authzCached;
+  private AuthorizerChain authzMissed;
   private AuthenticatorChain authnEvaluated;
   private AuthenticatorChain authnCached;
   private SubjectAccessReview sar;
@@ -55,6 +59,15 @@ public class DecisionCacheBenchmark {
         AuthorizerChain.builder()
             .add(authorizer())
             .cache(AuthorizationCacheOptions.defaults())
+            .build();
+    authzMissed =
+        AuthorizerChain.builder()
+            .add(authorizer())
+            .cache(
+                AuthorizationCacheOptions.builder()
+                    .authorizedTtl(Duration.ZERO)
+                    .unauthorizedTtl(Duration.ZERO)
+                    .build())
             .build();
     authnEvaluated = AuthenticatorChain.builder().add(authenticator()).build();
     authnCached =
@@ -90,6 +103,7 @@ public class DecisionCacheBenchmark {
   public void close() {
     authzEvaluated.close();
     authzCached.close();
+    authzMissed.close();
     authnEvaluated.close();
     authnCached.close();
   }
@@ -102,6 +116,11 @@ public class DecisionCacheBenchmark {
   @Benchmark
   public Object authorizeCached() {
     return authzCached.authorize(sar);
+  }
+
+  @Benchmark
+  public Object authorizeMissed() {
+    return authzMissed.authorize(sar);
   }
 
   @Benchmark
