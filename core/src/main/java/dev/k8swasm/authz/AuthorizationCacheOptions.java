@@ -20,6 +20,11 @@ import java.util.function.LongSupplier;
  * a cached decision never answers for a review that differs in any field. At most {@link
  * #maxEntries()} decisions are kept, the least recently used dropped first.
  *
+ * <p>Where kube-apiserver differs: it keeps a webhook's status even when it carries an {@code
+ * evaluationError} (only a failed call is not kept), and it does not cache requests whose
+ * attributes exceed 10,000 bytes, to bound its memory; here keys are 32-byte digests whatever the
+ * review's size. Concurrent misses of the same review each evaluate it.
+ *
  * <p>Immutable. {@code AuthorizationCacheOptions.builder().unauthorizedTtl(Duration.ZERO).build()}
  * caches allows only.
  */
