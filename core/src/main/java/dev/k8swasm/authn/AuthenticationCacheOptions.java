@@ -17,6 +17,9 @@ import java.util.function.LongSupplier;
  * is never stored, and a cached result never answers for another token or audience list. At most
  * {@link #maxEntries()} results are kept, the least recently used dropped first.
  *
+ * <p>Where kube-apiserver differs: its token cache is bounded by time only, and concurrent lookups
+ * of the same token share one evaluation; here concurrent misses each evaluate.
+ *
  * <p>Immutable. {@code AuthenticationCacheOptions.builder().ttl(Duration.ofMinutes(1)).build()}
  */
 public final class AuthenticationCacheOptions {
