@@ -287,6 +287,37 @@ class AuthorizationCacheTest {
   }
 
   @Test
+  void concurrentCallersEachGetTheDecisionForTheirOwnReview() throws Exception {
+    Counting byUser = new Counting(r -> AuthorizationDecision.allow(r.spec().user(), "a"));
+    AuthorizerChain chain =
+        AuthorizerChain.builder().add(byUser).cache(options().maxEntries(8).build()).build();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int seed = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 2_000; i++) {
+                    String user = "user-" + ((i * 7 + seed) % 12); // more users than entries
+                    assertThat(chain.authorize(review(user)).reason()).isEqualTo(user);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(events).filteredOn(e -> e == CacheEvent.HIT).isNotEmpty();
+    assertThat(events).filteredOn(e -> e == CacheEvent.EVICTED).isNotEmpty();
+  }
+
+  @Test
   void badOptionsAreRefused() {
     assertThatThrownBy(() -> AuthorizationCacheOptions.builder().maxEntries(0))
         .isInstanceOf(IllegalArgumentException.class)
