@@ -80,9 +80,8 @@ public final class DecisionKey {
     /**
      * The key of {@code document} in canonical form (map entries and JSON object fields sorted by
      * name), with {@code secret} (e.g. a bearer token, which then need not be in the document; null
-     * for none) hashed in front of it, length-prefixed. The text is hashed as UTF-16 code units
-     * while it is written: never encoded by a charset (which writes every unpaired surrogate as
-     * '?'), never kept.
+     * for none) hashed in front of it, prefixed with its length. The text is hashed while it is
+     * written, in an encoding where different texts never give the same bytes, and never kept.
      */
     public DecisionKey key(String secret, Object document) {
       Mac mac = mac();
@@ -97,6 +96,7 @@ public final class DecisionKey {
       }
       try {
         CANONICAL.writeValue(out, document);
+        out.flush();
       } catch (IOException e) {
         // the writer itself never fails: a document that cannot be serialised is a caller's bug
         throw new IllegalArgumentException(
@@ -125,49 +125,58 @@ public final class DecisionKey {
     }
   }
 
-  /** Feeds what is written to a {@link Mac}, two bytes per UTF-16 code unit. */
+  /**
+   * Feeds what is written to a {@link Mac}, one character after the other: an ASCII character as
+   * its one byte, any other UTF-16 code unit (lone surrogates included) as 0xFF and its two bytes.
+   * Decoding is unambiguous, so different texts never give the same bytes (which a charset encoder
+   * does not promise: it writes every unpaired surrogate as '?').
+   */
   private static final class MacWriter extends Writer {
     private final Mac mac;
-    private final byte[] buffer = new byte[1024];
+    private final byte[] buffer = new byte[1536];
+    private int size;
 
     MacWriter(Mac mac) {
       this.mac = mac;
     }
 
+    private void put(char c) {
+      if (size > buffer.length - 3) {
+        mac.update(buffer, 0, size);
+        size = 0;
+      }
+      if (c < 0x80) {
+        buffer[size++] = (byte) c;
+      } else {
+        buffer[size++] = (byte) 0xFF;
+        buffer[size++] = (byte) (c >>> 8);
+        buffer[size++] = (byte) c;
+      }
+    }
+
     @Override
     public void write(char[] chars, int off, int len) {
-      while (len > 0) {
-        int n = Math.min(len, buffer.length / 2);
-        for (int i = 0; i < n; i++) {
-          char c = chars[off + i];
-          buffer[2 * i] = (byte) (c >>> 8);
-          buffer[2 * i + 1] = (byte) c;
-        }
-        mac.update(buffer, 0, 2 * n);
-        off += n;
-        len -= n;
+      for (int i = off; i < off + len; i++) {
+        put(chars[i]);
       }
     }
 
     @Override
     public void write(String s, int off, int len) {
-      while (len > 0) {
-        int n = Math.min(len, buffer.length / 2);
-        for (int i = 0; i < n; i++) {
-          char c = s.charAt(off + i);
-          buffer[2 * i] = (byte) (c >>> 8);
-          buffer[2 * i + 1] = (byte) c;
-        }
-        mac.update(buffer, 0, 2 * n);
-        off += n;
-        len -= n;
+      for (int i = off; i < off + len; i++) {
+        put(s.charAt(i));
       }
     }
 
     @Override
-    public void flush() {}
+    public void flush() {
+      mac.update(buffer, 0, size);
+      size = 0;
+    }
 
     @Override
-    public void close() {}
+    public void close() {
+      flush();
+    }
   }
 }
