@@ -1,10 +1,15 @@
 package dev.k8swasm.authn;
 
 import dev.k8swasm.internal.Closeables;
+import dev.k8swasm.internal.DecisionKey;
+import dev.k8swasm.internal.ExpiringLruCache;
 import dev.k8swasm.json.Redaction;
+import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.DecisionCacheListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,20 +23,42 @@ import org.slf4j.LoggerFactory;
  * IllegalStateException} rather than answer "not authenticated", so a use after close is a visible
  * bug, not a quiet refusal. To reload, build a new chain, switch to it, and close the old one when
  * its last evaluation is done.
+ *
+ * <p>With a cache ({@link Builder#cache(AuthenticationCacheOptions)}; none by default), a result
+ * reached without any error is kept and given again for the same TokenReview (same token, same
+ * audiences, same everything but the status) until its time to live has passed, without asking the
+ * authenticators; see {@link AuthenticationCacheOptions}. Closing the chain empties its cache.
  */
 public final class AuthenticatorChain implements Authenticator, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticatorChain.class);
 
   private final List<Authenticator> authenticators;
+  private final AuthenticationCacheOptions cacheOptions;
+  private final ExpiringLruCache<DecisionKey, AuthenticationResult> cache;
+  private final DecisionKey.Hasher keys;
   private volatile boolean closed;
 
-  private AuthenticatorChain(List<Authenticator> authenticators) {
+  private AuthenticatorChain(
+      List<Authenticator> authenticators, AuthenticationCacheOptions cacheOptions) {
     this.authenticators = List.copyOf(authenticators);
+    this.cacheOptions = cacheOptions;
+    if (cacheOptions == null) {
+      this.cache = null;
+      this.keys = null;
+    } else {
+      DecisionCacheListener listener = cacheOptions.listener();
+      this.cache =
+          new ExpiringLruCache<>(
+              cacheOptions.maxEntries(),
+              cacheOptions.ticker(),
+              event -> DecisionCacheListener.notify(listener, ReviewKind.AUTHENTICATION, event));
+      this.keys = new DecisionKey.Hasher();
+    }
   }
 
-  /** A chain of the given authenticators, in order. */
+  /** A chain of the given authenticators, in order, without a cache. */
   public static AuthenticatorChain of(List<? extends Authenticator> authenticators) {
-    return new AuthenticatorChain(new ArrayList<>(authenticators));
+    return new AuthenticatorChain(new ArrayList<>(authenticators), null);
   }
 
   /** A builder for a chain. */
@@ -44,8 +71,14 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
     return authenticators;
   }
 
+  /** The options of the chain's decision cache, or empty when it has none. */
+  public Optional<AuthenticationCacheOptions> cache() {
+    return Optional.ofNullable(cacheOptions);
+  }
+
   /**
-   * Asks the authenticators in order.
+   * Asks the authenticators in order, or answers from the cache when the chain has one and holds a
+   * live result for this review.
    *
    * @return the first authenticated result, else "not authenticated" with every error; failures of
    *     modules are reported in it, never thrown
@@ -57,6 +90,26 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the authenticator chain is closed; build a new one");
     }
+    if (cache == null) {
+      return ask(review).result();
+    }
+    // the token is hashed on its own; the rest of the review (audiences...) without it
+    DecisionKey key = keys.key(review.token(), review.withoutToken().withStatus(null));
+    AuthenticationResult cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Asked asked = ask(review);
+    if (!asked.anyError()) {
+      cache.put(key, asked.result(), cacheOptions.ttl());
+    }
+    return asked.result();
+  }
+
+  /** A result, and whether any authenticator reported an error on the way to it. */
+  private record Asked(AuthenticationResult result, boolean anyError) {}
+
+  private Asked ask(TokenReview review) {
     List<String> errors = new ArrayList<>();
     for (Authenticator authenticator : authenticators) {
       AuthenticationResult result = authenticator.authenticate(review);
@@ -64,12 +117,13 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
         if (!errors.isEmpty()) {
           LOG.debug("authenticated after earlier errors: {}", errors);
         }
-        return result.withErrors(List.of());
+        return new Asked(
+            result.withErrors(List.of()), !errors.isEmpty() || !result.errors().isEmpty());
       }
       // whatever an authenticator put into its errors, the token under review never goes further
       result.errors().forEach(e -> errors.add(Redaction.redact(e, review.token())));
     }
-    return AuthenticationResult.failed(errors);
+    return new Asked(AuthenticationResult.failed(errors), !errors.isEmpty());
   }
 
   /**
@@ -83,12 +137,16 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
       return;
     }
     closed = true;
+    if (cache != null) {
+      cache.clear();
+    }
     Closeables.closeAll(authenticators);
   }
 
   /** Builds {@link AuthenticatorChain}s. */
   public static final class Builder {
     private final List<Authenticator> authenticators = new ArrayList<>();
+    private AuthenticationCacheOptions cache;
 
     private Builder() {}
 
@@ -98,8 +156,18 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
       return this;
     }
 
+    /**
+     * Gives the chain a decision cache (default: none), e.g. {@link
+     * AuthenticationCacheOptions#defaults()} for kube-apiserver's 2 minutes.
+     */
+    public Builder cache(AuthenticationCacheOptions cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /** The chain; each chain built has a cache of its own, empty. */
     public AuthenticatorChain build() {
-      return new AuthenticatorChain(authenticators);
+      return new AuthenticatorChain(authenticators, cache);
     }
   }
 }

@@ -1,9 +1,14 @@
 package dev.k8swasm.authz;
 
 import dev.k8swasm.internal.Closeables;
+import dev.k8swasm.internal.DecisionKey;
+import dev.k8swasm.internal.ExpiringLruCache;
+import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.DecisionCacheListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Asks authorizers in order, as Kubernetes' union authorizer does: the first allow or deny wins
@@ -14,18 +19,39 @@ import java.util.Objects;
  * closes the authorizers that are {@link AutoCloseable}; a closed chain throws {@link
  * IllegalStateException} rather than decide (a module's failure policy must not turn a use after
  * close into a quiet "no opinion" or "deny").
+ *
+ * <p>With a cache ({@link Builder#cache(AuthorizationCacheOptions)}; none by default), a decision
+ * reached without any error is kept and given again for the same SubjectAccessReview (equal in
+ * every field but the status) until its time to live has passed, without asking the authorizers;
+ * see {@link AuthorizationCacheOptions}. Closing the chain empties its cache.
  */
 public final class AuthorizerChain implements Authorizer, AutoCloseable {
   private final List<Authorizer> authorizers;
+  private final AuthorizationCacheOptions cacheOptions;
+  private final ExpiringLruCache<DecisionKey, AuthorizationDecision> cache;
+  private final DecisionKey.Hasher keys;
   private volatile boolean closed;
 
-  private AuthorizerChain(List<Authorizer> authorizers) {
+  private AuthorizerChain(List<Authorizer> authorizers, AuthorizationCacheOptions cacheOptions) {
     this.authorizers = List.copyOf(authorizers);
+    this.cacheOptions = cacheOptions;
+    if (cacheOptions == null) {
+      this.cache = null;
+      this.keys = null;
+    } else {
+      DecisionCacheListener listener = cacheOptions.listener();
+      this.cache =
+          new ExpiringLruCache<>(
+              cacheOptions.maxEntries(),
+              cacheOptions.ticker(),
+              event -> DecisionCacheListener.notify(listener, ReviewKind.AUTHORIZATION, event));
+      this.keys = new DecisionKey.Hasher();
+    }
   }
 
-  /** A chain of the given authorizers, in order. */
+  /** A chain of the given authorizers, in order, without a cache. */
   public static AuthorizerChain of(List<? extends Authorizer> authorizers) {
-    return new AuthorizerChain(new ArrayList<>(authorizers));
+    return new AuthorizerChain(new ArrayList<>(authorizers), null);
   }
 
   /** A builder for a chain. */
@@ -38,8 +64,14 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
     return authorizers;
   }
 
+  /** The options of the chain's decision cache, or empty when it has none. */
+  public Optional<AuthorizationCacheOptions> cache() {
+    return Optional.ofNullable(cacheOptions);
+  }
+
   /**
-   * Asks the authorizers in order.
+   * Asks the authorizers in order, or answers from the cache when the chain has one and holds a
+   * live decision for this review.
    *
    * @return the first allow or deny, else no opinion; failures of modules are decided by their
    *     failure policy, never thrown
@@ -51,12 +83,38 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the authorizer chain is closed; build a new one");
     }
+    if (cache == null) {
+      return ask(review).decision();
+    }
+    DecisionKey key = keys.key(null, review.withStatus(null));
+    AuthorizationDecision cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Asked asked = ask(review);
+    if (!asked.anyError()) {
+      cache.put(
+          key,
+          asked.decision(),
+          asked.decision().allowed()
+              ? cacheOptions.authorizedTtl()
+              : cacheOptions.unauthorizedTtl());
+    }
+    return asked.decision();
+  }
+
+  /** A decision, and whether any authorizer reported an error on the way to it. */
+  private record Asked(AuthorizationDecision decision, boolean anyError) {}
+
+  private Asked ask(SubjectAccessReview review) {
     List<String> reasons = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     for (Authorizer authorizer : authorizers) {
       AuthorizationDecision decision = authorizer.authorize(review);
       if (decision.decision() != AuthorizationDecision.Decision.NO_OPINION) {
-        return decision;
+        // an earlier authorizer's error is not in the decision, but keeps it out of the cache: a
+        // failed module is asked again next time, as kube-apiserver asks a failed webhook again
+        return new Asked(decision, !errors.isEmpty() || decision.evaluationError() != null);
       }
       if (!decision.reason().isEmpty()) {
         reasons.add(decision.reason());
@@ -65,8 +123,10 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
         errors.add(decision.evaluationError());
       }
     }
-    return AuthorizationDecision.noOpinion(String.join("\n", reasons))
-        .withError(errors.isEmpty() ? null : String.join("; ", errors));
+    return new Asked(
+        AuthorizationDecision.noOpinion(String.join("\n", reasons))
+            .withError(errors.isEmpty() ? null : String.join("; ", errors)),
+        !errors.isEmpty());
   }
 
   /**
@@ -80,12 +140,16 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
       return;
     }
     closed = true;
+    if (cache != null) {
+      cache.clear();
+    }
     Closeables.closeAll(authorizers);
   }
 
   /** Builds {@link AuthorizerChain}s. */
   public static final class Builder {
     private final List<Authorizer> authorizers = new ArrayList<>();
+    private AuthorizationCacheOptions cache;
 
     private Builder() {}
 
@@ -95,8 +159,19 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
       return this;
     }
 
+    /**
+     * Gives the chain a decision cache (default: none), e.g. {@link
+     * AuthorizationCacheOptions#defaults()} for kube-apiserver's 5 minutes (allow) and 30 seconds
+     * (deny, no opinion).
+     */
+    public Builder cache(AuthorizationCacheOptions cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /** The chain; each chain built has a cache of its own, empty. */
     public AuthorizerChain build() {
-      return new AuthorizerChain(authorizers);
+      return new AuthorizerChain(authorizers, cache);
     }
   }
 }

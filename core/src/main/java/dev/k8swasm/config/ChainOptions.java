@@ -3,6 +3,7 @@ package dev.k8swasm.config;
 import dev.k8swasm.admission.NamespaceLabels;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.PolicyModule;
+import dev.k8swasm.observe.DecisionCacheListener;
 import dev.k8swasm.observe.EvaluationListener;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.function.UnaryOperator;
  * How {@link Chains} turns a configuration into chains: the listener every module reports to, where
  * namespace labels come from, a hook to adjust each module's spec (e.g. to add host capability
  * handlers, a fixed clock, or limits given on a command line) and a hook to decorate each loaded
- * module (e.g. to record its calls in tests). Immutable.
+ * module (e.g. to record its calls in tests), and the listener of the decision caches that
+ * configurations ask for ({@code cache:}). Immutable.
  */
 public final class ChainOptions {
   private static final ChainOptions DEFAULTS = builder().build();
@@ -21,12 +23,14 @@ public final class ChainOptions {
   private final NamespaceLabels namespaceLabels;
   private final UnaryOperator<ModuleSpec.Builder> specCustomizer;
   private final UnaryOperator<PolicyModule> moduleDecorator;
+  private final DecisionCacheListener cacheListener;
 
   private ChainOptions(Builder b) {
     this.listener = b.listener;
     this.namespaceLabels = b.namespaceLabels;
     this.specCustomizer = b.specCustomizer;
     this.moduleDecorator = b.moduleDecorator;
+    this.cacheListener = b.cacheListener;
   }
 
   /** No listener, no namespace labels, specs as configured. */
@@ -45,7 +49,8 @@ public final class ChainOptions {
         builder()
             .listener(listener)
             .specCustomizer(specCustomizer)
-            .moduleDecorator(moduleDecorator);
+            .moduleDecorator(moduleDecorator)
+            .cacheListener(cacheListener);
     b.namespaceLabels = namespaceLabels;
     return b;
   }
@@ -73,12 +78,18 @@ public final class ChainOptions {
     return moduleDecorator;
   }
 
+  /** The listener of the decision caches of authentication and authorization chains. */
+  public DecisionCacheListener cacheListener() {
+    return cacheListener;
+  }
+
   /** Builds {@link ChainOptions}. */
   public static final class Builder {
     private EvaluationListener listener = EvaluationListener.NONE;
     private NamespaceLabels namespaceLabels;
     private UnaryOperator<ModuleSpec.Builder> specCustomizer = UnaryOperator.identity();
     private UnaryOperator<PolicyModule> moduleDecorator = UnaryOperator.identity();
+    private DecisionCacheListener cacheListener = DecisionCacheListener.NONE;
 
     private Builder() {}
 
@@ -103,6 +114,15 @@ public final class ChainOptions {
      */
     public Builder moduleDecorator(UnaryOperator<PolicyModule> moduleDecorator) {
       this.moduleDecorator = Objects.requireNonNull(moduleDecorator, "moduleDecorator");
+      return this;
+    }
+
+    /**
+     * Receives the hits, misses, evictions and expiries of the decision caches that configurations
+     * ask for (default: none).
+     */
+    public Builder cacheListener(DecisionCacheListener cacheListener) {
+      this.cacheListener = Objects.requireNonNull(cacheListener, "cacheListener");
       return this;
     }
 

@@ -6,8 +6,10 @@ import dev.k8swasm.admission.FailurePolicy;
 import dev.k8swasm.admission.ModuleAdmissionController;
 import dev.k8swasm.admission.ReinvocationPolicy;
 import dev.k8swasm.admission.rules.RuleWithOperations;
+import dev.k8swasm.authn.AuthenticationCacheOptions;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authn.ModuleAuthenticator;
+import dev.k8swasm.authz.AuthorizationCacheOptions;
 import dev.k8swasm.authz.AuthorizationFailurePolicy;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.authz.ModuleAuthorizer;
@@ -75,34 +77,56 @@ public final class Chains {
   }
 
   /**
-   * The authentication chain of {@code config}.
+   * The authentication chain of {@code config}, with the decision cache it asks for ({@code
+   * cache:}, reporting to {@link ChainOptions#cacheListener()}).
    *
-   * @throws ConfigException when a module cannot be loaded or does not authenticate
+   * @throws ConfigException when a module cannot be loaded or does not authenticate, or the cache
+   *     has authorization fields
    */
   public static AuthenticatorChain authenticator(PolicyConfig config, ChainOptions options) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(options, "options");
+    List<String> problems = new ArrayList<>();
+    AuthenticationCacheOptions cache =
+        config.cache().map(c -> authenticationCache(c, options, problems)).orElse(null);
     return build(
         config,
         options,
         ReviewKind.AUTHENTICATION,
-        (m, c, problems) ->
+        (m, c, found) ->
             ModuleAuthenticator.builder(m)
                 .implicitAudiences(config.implicitAudiences())
                 .listener(options.listener())
                 .build(),
-        AuthenticatorChain::of);
+        authenticators -> {
+          AuthenticatorChain.Builder b = AuthenticatorChain.builder();
+          authenticators.forEach(b::add);
+          if (cache != null) {
+            b.cache(cache);
+          }
+          return b.build();
+        },
+        problems);
   }
 
   /**
-   * The authorization chain of {@code config}.
+   * The authorization chain of {@code config}, with the decision cache it asks for ({@code cache:},
+   * reporting to {@link ChainOptions#cacheListener()}).
    *
-   * @throws ConfigException when a module cannot be loaded or does not authorize
+   * @throws ConfigException when a module cannot be loaded or does not authorize, or the cache has
+   *     authentication fields
    */
   public static AuthorizerChain authorizer(PolicyConfig config, ChainOptions options) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(options, "options");
+    List<String> problems = new ArrayList<>();
+    AuthorizationCacheOptions cache =
+        config.cache().map(c -> authorizationCache(c, options, problems)).orElse(null);
     return build(
         config,
         options,
         ReviewKind.AUTHORIZATION,
-        (m, c, problems) -> {
+        (m, c, found) -> {
           AuthorizationFailurePolicy policy =
               c.authorizationFailurePolicy().orElse(AuthorizationFailurePolicy.NO_OPINION);
           String written =
@@ -111,35 +135,93 @@ public final class Chains {
                   .orElse(c.invalidFields().get("failurePolicy"));
           if (written != null) {
             // an admission value, or none at all: the parser says what authorization accepts
-            invalid(c, "failurePolicy", () -> AuthorizationFailurePolicy.parse(written), problems);
+            invalid(c, "failurePolicy", () -> AuthorizationFailurePolicy.parse(written), found);
           }
           return ModuleAuthorizer.builder(m)
               .failurePolicy(policy)
               .listener(options.listener())
               .build();
         },
-        AuthorizerChain::of);
+        authorizers -> {
+          AuthorizerChain.Builder b = AuthorizerChain.builder();
+          authorizers.forEach(b::add);
+          if (cache != null) {
+            b.cache(cache);
+          }
+          return b.build();
+        },
+        problems);
   }
 
   /**
    * The admission chain of {@code config}. Rules and {@code mutating} come from the configuration,
    * or else from what the module declares (e.g. Kubewarden metadata); a module with no rules is
-   * never called.
+   * never called. Admission decisions are never cached: a configuration with {@code cache:} is
+   * refused.
    *
    * @throws ConfigException when a module cannot be loaded or a field is invalid
    */
   public static AdmissionChain admission(PolicyConfig config, ChainOptions options) {
+    Objects.requireNonNull(config, "config");
+    List<String> problems = new ArrayList<>();
+    config
+        .cache()
+        .ifPresent(
+            c ->
+                problems.add(
+                    c.source()
+                        + ": admission decisions are never cached (a decision cache is for"
+                        + " authentication and authorization); remove 'cache'"));
     return build(
         config,
         options,
         ReviewKind.ADMISSION,
-        (m, c, problems) -> hook(m, c, options, problems),
+        (m, c, found) -> hook(m, c, options, found),
         hooks -> {
           AdmissionChain.Builder b = AdmissionChain.builder();
           hooks.forEach(b::add);
           options.namespaceLabels().ifPresent(b::namespaceLabels);
           return b.build();
-        });
+        },
+        problems);
+  }
+
+  private static AuthenticationCacheOptions authenticationCache(
+      CacheConfig c, ChainOptions options, List<String> problems) {
+    for (String field : List.of("authorizedTtl", "unauthorizedTtl")) {
+      boolean given =
+          field.equals("authorizedTtl")
+              ? c.authorizedTtl().isPresent()
+              : c.unauthorizedTtl().isPresent();
+      if (given) {
+        problems.add(
+            c.source()
+                + ": field '"
+                + field
+                + "' is for authorization; an authentication cache has 'ttl' and 'maxEntries'");
+      }
+    }
+    AuthenticationCacheOptions.Builder b =
+        AuthenticationCacheOptions.builder().listener(options.cacheListener());
+    c.ttl().ifPresent(b::ttl);
+    c.maxEntries().ifPresent(b::maxEntries);
+    return b.build();
+  }
+
+  private static AuthorizationCacheOptions authorizationCache(
+      CacheConfig c, ChainOptions options, List<String> problems) {
+    if (c.ttl().isPresent()) {
+      problems.add(
+          c.source()
+              + ": field 'ttl' is for authentication; an authorization cache has 'authorizedTtl',"
+              + " 'unauthorizedTtl' and 'maxEntries'");
+    }
+    AuthorizationCacheOptions.Builder b =
+        AuthorizationCacheOptions.builder().listener(options.cacheListener());
+    c.authorizedTtl().ifPresent(b::authorizedTtl);
+    c.unauthorizedTtl().ifPresent(b::unauthorizedTtl);
+    c.maxEntries().ifPresent(b::maxEntries);
+    return b.build();
   }
 
   /** The spec of a configured module, before {@link ChainOptions#specCustomizer()}. */
@@ -200,10 +282,10 @@ public final class Chains {
       ChainOptions options,
       ReviewKind kind,
       Wrapper<T> wrapper,
-      Function<List<T>, C> assemble) {
+      Function<List<T>, C> assemble,
+      List<String> problems) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(options, "options");
-    List<String> problems = new ArrayList<>();
     List<PolicyModule> loaded = new ArrayList<>();
     List<T> items = new ArrayList<>();
     for (ModuleConfig c : config.modules()) {

@@ -75,6 +75,8 @@ public final class ConfigLoader {
 
   private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
+  private static final Set<String> TOP_LEVEL_KEYS = Set.of("modules", "implicitAudiences", "cache");
+
   private ConfigLoader() {}
 
   /**
@@ -85,7 +87,8 @@ public final class ConfigLoader {
   public static PolicyConfig load(Path file) {
     JsonNode root = readDocument(file);
     PolicyConfig config = parse(root, file.toAbsolutePath().getParent(), file.toString());
-    return PolicyConfig.of(config.modules(), config.implicitAudiences(), file);
+    return PolicyConfig.of(
+        config.modules(), config.implicitAudiences(), file, config.cache().orElse(null));
   }
 
   /**
@@ -104,13 +107,13 @@ public final class ConfigLoader {
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!key.equals("modules") && !key.equals("implicitAudiences")) {
+      if (!TOP_LEVEL_KEYS.contains(key)) {
         problems.add(
             sourceName
                 + ": unknown top-level field '"
                 + key
                 + "'"
-                + Suggestions.didYouMean(key, Set.of("modules", "implicitAudiences"))
+                + Suggestions.didYouMean(key, TOP_LEVEL_KEYS)
                     .map(k -> " (did you mean '" + k + "'?)")
                     .orElse(" (expected 'modules')"));
       }
@@ -147,11 +150,12 @@ public final class ConfigLoader {
         aud.forEach(a -> implicitAudiences.add(a.asText()));
       }
     }
+    CacheConfig cache = CacheConfig.read(root.get("cache"), sourceName + ": cache", problems);
     if (!problems.isEmpty()) {
       problems.addAll(missingFiles);
       throw new ConfigException(problems);
     }
-    return PolicyConfig.of(modules, implicitAudiences, null);
+    return PolicyConfig.of(modules, implicitAudiences, null, cache);
   }
 
   /**
@@ -358,7 +362,7 @@ public final class ConfigLoader {
   }
 
   /** A whole number above zero, e.g. {@code 10000}. */
-  private static int positiveCount(String s) {
+  static int positiveCount(String s) {
     int n;
     try {
       n = Integer.parseInt(s.trim());
@@ -394,11 +398,11 @@ public final class ConfigLoader {
     };
   }
 
-  private interface Setter {
+  interface Setter {
     void set(String value);
   }
 
-  private static void parse(
+  static void parse(
       JsonNode node, String field, String where, List<String> problems, Setter setter) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {

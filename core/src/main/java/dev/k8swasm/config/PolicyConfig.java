@@ -12,11 +12,14 @@ public final class PolicyConfig {
   private final List<ModuleConfig> modules;
   private final List<String> implicitAudiences;
   private final Path file;
+  private final CacheConfig cache;
 
-  private PolicyConfig(List<ModuleConfig> modules, List<String> implicitAudiences, Path file) {
+  private PolicyConfig(
+      List<ModuleConfig> modules, List<String> implicitAudiences, Path file, CacheConfig cache) {
     this.modules = List.copyOf(modules);
     this.implicitAudiences = List.copyOf(implicitAudiences);
     this.file = file;
+    this.cache = cache;
   }
 
   /**
@@ -28,7 +31,18 @@ public final class PolicyConfig {
    */
   public static PolicyConfig of(
       List<ModuleConfig> modules, List<String> implicitAudiences, Path file) {
-    return new PolicyConfig(modules, implicitAudiences, file);
+    return new PolicyConfig(modules, implicitAudiences, file, null);
+  }
+
+  /**
+   * A configuration of {@code modules} whose chain keeps a decision cache.
+   *
+   * @param cache the decision cache; null for none
+   * @see #of(List, List, Path)
+   */
+  public static PolicyConfig of(
+      List<ModuleConfig> modules, List<String> implicitAudiences, Path file, CacheConfig cache) {
+    return new PolicyConfig(modules, implicitAudiences, file, cache);
   }
 
   /** The module entries, in configuration order. */
@@ -42,6 +56,14 @@ public final class PolicyConfig {
    */
   public List<String> implicitAudiences() {
     return implicitAudiences;
+  }
+
+  /**
+   * Authentication and authorization: the chain's decision cache ({@code cache:}), if the file asks
+   * for one (off by default).
+   */
+  public Optional<CacheConfig> cache() {
+    return Optional.ofNullable(cache);
   }
 
   /** The file it was read from, if any. */

@@ -1,6 +1,7 @@
 package dev.k8swasm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.config.CacheConfig;
 import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.config.ModuleConfig;
@@ -32,6 +33,7 @@ import java.util.Set;
  *     module: modules/magic_authenticator.wasm
  * authorization:
  *   path: authorization.yaml          # a module list file, relative to this file's folder
+ *   cache: {authorizedTtl: 5m}        # optional: a decision cache (authentication too)
  * admission:
  *   path: admission-configuration.yaml  # a module list or an AdmissionConfiguration
  * }</pre>
@@ -62,6 +64,7 @@ record ServerConfig(
   static final String AUTHORIZATION = "authorization";
   static final String ADMISSION = "admission";
   static final String POLICIES = "policies";
+  static final String CACHE = "cache";
 
   /** The setting keys, as written in the file. */
   static final List<String> SETTING_KEYS =
@@ -351,12 +354,13 @@ record ServerConfig(
           problems.add(at + ": 'path' must be a file name");
           return Optional.empty();
         }
-        if (node.size() > 1) {
+        // beside 'path', only 'cache' (authentication and authorization: the decision cache)
+        if (node.size() > (node.has(CACHE) ? 2 : 1)) {
           problems.add(
               at
                   + ": give either 'path' or the module list inline, not both (found "
                   + String.join(", ", names(node))
-                  + ")");
+                  + "; only 'cache' may be given beside 'path')");
           return Optional.empty();
         }
         Path target = base.resolve(path.asText()).normalize();
@@ -367,7 +371,7 @@ record ServerConfig(
           return Optional.empty();
         }
         nestedFile(target, files);
-        config = ConfigLoader.load(target);
+        config = withCache(ConfigLoader.load(target), node.get(CACHE), at);
       } else {
         nestedFile(node, base, files);
         config = ConfigLoader.parse(node, base, at);
@@ -383,6 +387,28 @@ record ServerConfig(
       problems.add(at + ": the module list is empty");
     }
     return Optional.of(config);
+  }
+
+  /**
+   * {@code config} with the {@code cache} written beside its section's {@code path}, if any (which
+   * the file itself must then not configure).
+   *
+   * @throws ConfigException for a bad cache, or one configured twice
+   */
+  private static PolicyConfig withCache(PolicyConfig config, JsonNode cache, String at) {
+    if (cache == null) {
+      return config;
+    }
+    Optional<CacheConfig> c = CacheConfig.parse(cache, at + ": " + CACHE);
+    if (config.cache().isPresent()) {
+      throw new ConfigException(
+          at
+              + ": 'cache' is configured both here and in "
+              + config.file().map(Path::toString).orElse("the file")
+              + "; keep one");
+    }
+    return PolicyConfig.of(
+        config.modules(), config.implicitAudiences(), config.file().orElse(null), c.orElse(null));
   }
 
   /** An AdmissionConfiguration file may point at the module list with a plugin 'path'. */

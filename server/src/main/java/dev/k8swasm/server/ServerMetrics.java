@@ -1,6 +1,8 @@
 package dev.k8swasm.server;
 
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.CacheEvent;
+import dev.k8swasm.observe.DecisionCacheListener;
 import dev.k8swasm.observe.Evaluation;
 import dev.k8swasm.observe.EvaluationListener;
 import io.micrometer.core.instrument.Counter;
@@ -29,6 +31,10 @@ import java.util.function.Supplier;
  *       (histogram);
  *   <li>{@code k8swasm_evaluation_failures_total{module,kind,reason}}: module failures by reason
  *       (TIMEOUT, TRAP, BAD_OUTPUT...), whatever the failure policy made of them;
+ *   <li>{@code k8swasm_decision_cache_requests_total{kind,result}}: lookups in the decision caches
+ *       of authentication and authorization ({@code result} {@code hit} or {@code miss}), and
+ *       {@code k8swasm_decision_cache_evictions_total{kind,cause}}: decisions dropped ({@code
+ *       cause} {@code size} or {@code expired}); only for configurations with {@code cache:};
  *   <li>{@code k8swasm_http_requests_seconds{endpoint,code}}: HTTP requests and their latency;
  *   <li>{@code k8swasm_http_rejected_total{reason}}: requests refused by back-pressure ({@code
  *       overloaded}) or because no configuration is loaded ({@code not_ready});
@@ -44,9 +50,10 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>It is also the {@link EvaluationListener} of every chain, and records each evaluation into the
- * current request's {@link RequestContext} for the access log.
+ * current request's {@link RequestContext} for the access log, and the {@link
+ * DecisionCacheListener} of every decision cache.
  */
-final class ServerMetrics implements EvaluationListener, AutoCloseable {
+final class ServerMetrics implements EvaluationListener, DecisionCacheListener, AutoCloseable {
   private static final Duration[] BUCKETS = {
     Duration.ofNanos(250_000),
     Duration.ofNanos(500_000),
@@ -71,6 +78,7 @@ final class ServerMetrics implements EvaluationListener, AutoCloseable {
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
   private final Map<String, Timer> http = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Map<String, Counter> cache = new ConcurrentHashMap<>();
   private final Counter reloads;
   private final Counter reloadsFailed;
   private volatile int lastReloadSuccessful = 1;
@@ -155,6 +163,32 @@ final class ServerMetrics implements EvaluationListener, AutoCloseable {
             .serviceLevelObjectives(BUCKETS)
             .register(registry);
     return new EvalMeters(count, latency);
+  }
+
+  @Override
+  public void onCacheEvent(ReviewKind kind, CacheEvent event) {
+    cache
+        .computeIfAbsent(kind.name() + ' ' + event.name(), k -> cacheCounter(kind, event))
+        .increment();
+  }
+
+  private Counter cacheCounter(ReviewKind kind, CacheEvent event) {
+    return switch (event) {
+      case HIT, MISS ->
+          Counter.builder("k8swasm.decision.cache.requests")
+              .description("Lookups in the decision caches: hit (answered from the cache) or miss")
+              .tag("kind", kind(kind))
+              .tag("result", event.label())
+              .register(registry);
+      case EVICTED, EXPIRED ->
+          Counter.builder("k8swasm.decision.cache.evictions")
+              .description(
+                  "Decisions dropped from the decision caches: size (least recently used) or"
+                      + " expired")
+              .tag("kind", kind(kind))
+              .tag("cause", event == CacheEvent.EVICTED ? "size" : "expired")
+              .register(registry);
+    };
   }
 
   /** The {@code kind} label: {@code authentication}, {@code authorization} or {@code admission}. */

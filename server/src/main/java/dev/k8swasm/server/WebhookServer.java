@@ -172,6 +172,7 @@ public final class WebhookServer implements AutoCloseable {
                   tracing.onEvaluation(e);
                 })
             .specCustomizer(b.specCustomizer)
+            .cacheListener(metrics)
             .build();
     this.reloader = new Reloader(config.file(), chainOptions, store, metrics, settings.limits());
     this.front = new HttpFront(settings, tls.tls(), metrics);
