@@ -3,6 +3,7 @@ package dev.k8swasm.server;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionController;
 import dev.k8swasm.admission.AdmissionHook;
+import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.config.ChainOptions;
@@ -50,6 +51,7 @@ final class Policies {
   private final Map<String, AdmissionChain> singleValidators;
   private final Map<String, PolicyServerReviews.Policy> policyServer;
   private final List<AdmissionChain> groupMembers;
+  private final List<AdmissionHook> groupHooks;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -83,6 +85,35 @@ final class Policies {
     this.singleValidators = Map.copyOf(v);
     this.policyServer = policyServer(config, admission, groups);
     this.groupMembers = List.copyOf(groupMembers);
+    this.groupHooks = groupHooks(groups);
+  }
+
+  /**
+   * One validating hook per policy group, for the generated webhook configuration: its rules are
+   * those of its members together.
+   */
+  private static List<AdmissionHook> groupHooks(List<PolicyGroup> groups) {
+    List<AdmissionHook> out = new ArrayList<>();
+    for (PolicyGroup g : groups) {
+      Set<RuleWithOperations> rules = new java.util.LinkedHashSet<>();
+      g.memberHooks().forEach(h -> rules.addAll(h.rules()));
+      out.add(AdmissionHook.builder(g.id(), g).rules(List.copyOf(rules)).build());
+    }
+    return List.copyOf(out);
+  }
+
+  /** The policy groups of the policies.yml as validating hooks (see {@link #groupHooks}). */
+  List<AdmissionHook> groupHooks() {
+    return groupHooks;
+  }
+
+  /** The members of policy group {@code id} as configured, for their limits. */
+  List<ModuleConfig> groupMembers(String id) {
+    return config.policies().stream()
+        .flatMap(f -> f.groups().stream())
+        .filter(g -> g.id().equals(id))
+        .flatMap(g -> g.members().stream())
+        .toList();
   }
 
   /** The ids of the policies.yml's policies in monitor mode. */
@@ -233,24 +264,23 @@ final class Policies {
         problems.addAll(e.problems());
       }
       Map<String, AdmissionController> controllers = new LinkedHashMap<>();
+      List<AdmissionHook> hooks = chain == null ? List.of() : chain.validators();
       String prefix = g.id() + "/";
       for (ModuleConfig c : g.members()) {
+        // a member that did not load is a problem already: the group is not built then
         AdmissionController controller =
-            chain == null
-                ? review -> {
-                  throw new IllegalStateException("not loaded");
-                }
-                : chain.validators().stream()
-                    .filter(h -> h.name().equals(c.name()))
-                    .findFirst()
-                    .map(AdmissionHook::controller)
-                    .orElse(null);
-        if (controller != null) {
-          controllers.put(c.name().substring(prefix.length()), controller);
-        }
+            hooks.stream()
+                .filter(h -> h.name().equals(c.name()))
+                .findFirst()
+                .map(AdmissionHook::controller)
+                .orElse(review -> review);
+        controllers.put(c.name().substring(prefix.length()), controller);
       }
       PolicyGroup group =
           PolicyGroup.compile(g.id(), g.expression(), g.message(), controllers, at, problems);
+      if (group != null) {
+        group = group.withMemberHooks(hooks);
+      }
       if (group != null) {
         groups.add(group);
       }

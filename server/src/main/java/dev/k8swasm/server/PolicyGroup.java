@@ -15,6 +15,7 @@ import dev.cel.runtime.CelLateFunctionBindings;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.k8swasm.admission.AdmissionController;
+import dev.k8swasm.admission.AdmissionHook;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.admission.Status;
@@ -49,16 +50,29 @@ final class PolicyGroup implements AdmissionController {
   private final String message;
   private final Map<String, AdmissionController> members;
   private final CelRuntime.Program program;
+  private final List<AdmissionHook> memberHooks;
 
   private PolicyGroup(
       String id,
       String message,
       Map<String, AdmissionController> members,
-      CelRuntime.Program program) {
+      CelRuntime.Program program,
+      List<AdmissionHook> memberHooks) {
     this.id = id;
     this.message = message;
     this.members = members;
     this.program = program;
+    this.memberHooks = List.copyOf(memberHooks);
+  }
+
+  /** This group, knowing its members' hooks (their rules go into the webhook configuration). */
+  PolicyGroup withMemberHooks(List<AdmissionHook> hooks) {
+    return new PolicyGroup(id, message, members, program, hooks);
+  }
+
+  /** The members' hooks as loaded, with the rules of their metadata. */
+  List<AdmissionHook> memberHooks() {
+    return memberHooks;
   }
 
   /**
@@ -116,7 +130,8 @@ final class PolicyGroup implements AdmissionController {
           id,
           message,
           Collections.unmodifiableMap(new LinkedHashMap<>(members)),
-          runtime.createProgram(ast));
+          runtime.createProgram(ast),
+          List.of());
     } catch (CelEvaluationException e) {
       problems.add(at + ": field 'expression': " + Evaluator.clip(e.getMessage()));
       return null;
