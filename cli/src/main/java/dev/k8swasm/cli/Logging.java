@@ -1,36 +1,175 @@
 package dev.k8swasm.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
- * Configures slf4j-simple through system properties. They must be set before the first logger is
- * created, because slf4j-simple reads them only once; values set by the user ({@code -D...}) win.
+ * Configures logging (Logback) for the command: lines on stderr, as text ({@code LEVEL Logger -
+ * message}) or as JSON lines ({@code --log-fmt json}), at the level of {@code --log-level} (else
+ * warn, with progress and {@code serve}'s own lines at info; debug with {@code --debug}). The level
+ * of one logger can still be set with {@code -Dorg.slf4j.simpleLogger.log.NAME=LEVEL} and the
+ * default with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel=LEVEL}, as before.
+ *
+ * <p>{@link #apply()} may be called at any time: it reconfigures the loggers already made.
  */
 final class Logging {
   static final String LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+  static final String LOGGER_LEVEL = "org.slf4j.simpleLogger.log.";
   static final String DEBUG_ENV = "K8S_WASM_DEBUG";
 
+  /** {@code --log-fmt}. */
+  enum Format {
+    TEXT,
+    JSON
+  }
+
+  /** {@code --log-level}. */
+  enum LogLevel {
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR;
+
+    Level logback() {
+      return Level.toLevel(name());
+    }
+  }
+
   private static volatile boolean debug;
+  private static volatile boolean serving;
+  private static volatile Format format = Format.TEXT;
+  private static volatile LogLevel level;
 
   private Logging() {}
-
-  /** Warn level to stderr, short lines; unless already configured. */
-  static void configureDefaults() {
-    setIfAbsent(LEVEL, debug ? "debug" : "warn");
-    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
-    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    // what a person waits for (e.g. the first compile of a big module) is shown at info level
-    setIfAbsent("org.slf4j.simpleLogger.log.dev.k8swasm.progress", debug ? "debug" : "info");
-  }
 
   /** Configures the level: debug when asked for, else warn. */
   static void configure(boolean debugRequested) {
     debug = debugRequested;
-    if (debugRequested && System.getProperty(LEVEL) == null) {
-      System.setProperty(LEVEL, "debug");
+    apply();
+  }
+
+  /** Sets the format of the lines ({@code --log-fmt}) and reconfigures. */
+  static void format(Format f) {
+    format = f == null ? Format.TEXT : f;
+    apply();
+  }
+
+  /** Sets the level ({@code --log-level}) and reconfigures. */
+  static void level(LogLevel l) {
+    level = l;
+    apply();
+  }
+
+  /** Whether the lines are JSON lines ({@code --log-fmt json}). */
+  static boolean json() {
+    return format == Format.JSON;
+  }
+
+  /** {@code serve}: the server's own lines (listening, reloads, requests) are shown at info. */
+  static void serving() {
+    serving = true;
+    apply();
+  }
+
+  /**
+   * Reads {@code --log-fmt} and {@code --log-level} from {@code args} before the command line is
+   * parsed, so that the first lines are already in the asked format (invalid values are left to the
+   * parser to report).
+   */
+  static void configure(String[] args, Map<String, String> env) {
+    debug = debugRequested(args, env);
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        break;
+      }
+      String value = null;
+      String name = a;
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[i + 1];
+      }
+      if (value == null) {
+        continue;
+      }
+      try {
+        if (name.equals("--log-fmt")) {
+          format = Format.valueOf(value.toUpperCase(Locale.ROOT));
+        } else if (name.equals("--log-level")) {
+          level = LogLevel.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+      } catch (IllegalArgumentException e) {
+        // picocli reports it
+      }
     }
-    configureDefaults();
+    apply();
+  }
+
+  /** (Re)configures Logback's context from the current settings. */
+  static void apply() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      apply(context);
+    }
+  }
+
+  /** Configures {@code context}: one appender on stderr, levels. */
+  static void apply(LoggerContext context) {
+    synchronized (Logging.class) {
+      context.reset();
+      Encoder<ILoggingEvent> encoder;
+      if (format == Format.JSON) {
+        JsonLinesEncoder json = new JsonLinesEncoder();
+        json.setContext(context);
+        encoder = json;
+      } else {
+        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        text.setContext(context);
+        text.setPattern("%level %logger{0} - %msg%n");
+        encoder = text;
+      }
+      encoder.start();
+      ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+      stderr.setContext(context);
+      stderr.setName("stderr");
+      stderr.setTarget("System.err");
+      stderr.setEncoder(encoder);
+      stderr.start();
+      Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      root.addAppender(stderr);
+      LogLevel asked = level;
+      if (asked != null) {
+        root.setLevel(asked.logback());
+      } else {
+        Level base = debug ? Level.DEBUG : Level.WARN;
+        root.setLevel(Level.toLevel(System.getProperty(LEVEL), base));
+        // what a person waits for (e.g. the first compile of a big module) is shown at info
+        context.getLogger("dev.k8swasm.progress").setLevel(debug ? Level.DEBUG : Level.INFO);
+        if (serving && !debug) {
+          context.getLogger("dev.k8swasm.server").setLevel(Level.INFO);
+        }
+      }
+      // a level set for one logger with -Dorg.slf4j.simpleLogger.log.NAME=LEVEL wins
+      for (String key : System.getProperties().stringPropertyNames()) {
+        if (key.startsWith(LOGGER_LEVEL) && key.length() > LOGGER_LEVEL.length()) {
+          Level l = Level.toLevel(System.getProperty(key), null);
+          if (l != null) {
+            context.getLogger(key.substring(LOGGER_LEVEL.length())).setLevel(l);
+          }
+        }
+      }
+    }
   }
 
   /** Whether debug output was asked for by {@code K8S_WASM_DEBUG} or a {@code --debug} flag. */
@@ -58,11 +197,5 @@ final class Logging {
   /** Whether debug output is on for this process (flag seen by main, or environment). */
   static boolean debug() {
     return debug || envDebug(System.getenv());
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
   }
 }
