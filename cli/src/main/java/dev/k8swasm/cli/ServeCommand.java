@@ -233,13 +233,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   private int serve() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    WebhookServer server =
+    // OTLP export of traces and metrics only when the OTEL_* environment asks for it
+    Telemetry telemetry =
+        Telemetry.configured(System.getenv()) ? Telemetry.start(System.getenv()) : null;
+    WebhookServer.Builder builder =
         WebhookServer.builder(config)
             .overrides(overrides())
             .specCustomizer(this::customize)
-            .debug(debug.enabled())
-            .build()
-            .start();
+            .debug(debug.enabled());
+    if (telemetry != null) {
+      builder.openTelemetry(telemetry.api());
+    }
+    WebhookServer server;
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      if (telemetry != null) {
+        telemetry.close();
+      }
+      throw e;
+    }
     if (server.generatedCaPem().isPresent() && Logging.json()) {
       // every line on stderr is a JSON object: the CA is a field
       String pem = server.generatedCaPem().get();
@@ -278,6 +291,9 @@ public final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
+                  if (telemetry != null) {
+                    telemetry.close();
+                  }
                   stopped.countDown();
                 },
                 "k8s-wasm-shutdown"));
