@@ -24,10 +24,12 @@ public final class DebugOption {
    */
   @Option(
       names = "--log-fmt",
-      paramLabel = "text|json",
+      paramLabel = "text|json|otlp",
       description =
           "Log lines on stderr as text (default) or as JSON lines (timestamp, level, logger,"
-              + " message and fields such as policy_id, request_uid, allowed, duration_ms).")
+              + " message and fields such as policy_id, request_uid, allowed, duration_ms)."
+              + " otlp: text lines, and serve exports traces and metrics over OTLP (as"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT does). Default: KUBEWARDEN_LOG_FMT, else text.")
   void logFormat(Logging.Format format) {
     Logging.format(format);
   }
@@ -42,7 +44,8 @@ public final class DebugOption {
       paramLabel = "trace|debug|info|warn|error",
       description =
           "Log level of every logger (default: warn, with progress and serve's own lines at"
-              + " info; debug with --debug). Tokens never appear, at any level.")
+              + " info; debug with --debug; KUBEWARDEN_LOG_LEVEL). Tokens never appear, at any"
+              + " level.")
   void logLevel(Logging.LogLevel level) {
     Logging.level(level);
   }

@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configures logging (Logback) for the command: lines on stderr, as text ({@code LEVEL Logger -
- * message}) or as JSON lines ({@code --log-fmt json}), at the level of {@code --log-level} (else
- * warn, with progress and {@code serve}'s own lines at info; debug with {@code --debug}). The level
- * of one logger can still be set with {@code -Dorg.slf4j.simpleLogger.log.NAME=LEVEL} and the
- * default with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel=LEVEL}, as before.
+ * message}) or as JSON lines ({@code --log-fmt json}; {@code KUBEWARDEN_LOG_FMT} as policy-server,
+ * overridden by the flag), at the level of {@code --log-level} (else warn, with progress and {@code
+ * serve}'s own lines at info; debug with {@code --debug}; {@code KUBEWARDEN_LOG_LEVEL} as
+ * policy-server). The level of one logger can still be set with {@code
+ * -Dorg.slf4j.simpleLogger.log.NAME=LEVEL} and the default with {@code
+ * -Dorg.slf4j.simpleLogger.defaultLogLevel=LEVEL}, as before.
  *
  * <p>{@link #apply()} may be called at any time: it reconfigures the loggers already made.
  */
@@ -25,10 +27,14 @@ final class Logging {
   static final String LOGGER_LEVEL = "org.slf4j.simpleLogger.log.";
   static final String DEBUG_ENV = "K8S_WASM_DEBUG";
 
-  /** {@code --log-fmt}. */
+  /**
+   * {@code --log-fmt}: {@code otlp} is policy-server's way of turning on OTLP export of traces
+   * ({@code serve}); its log lines are text.
+   */
   enum Format {
     TEXT,
-    JSON
+    JSON,
+    OTLP
   }
 
   /** {@code --log-level}. */
@@ -74,6 +80,11 @@ final class Logging {
     return format == Format.JSON;
   }
 
+  /** Whether {@code --log-fmt otlp} asked for OTLP export (policy-server's flag). */
+  static boolean otlp() {
+    return format == Format.OTLP;
+  }
+
   /** {@code serve}: the server's own lines (listening, reloads, requests) are shown at info. */
   static void serving() {
     serving = true;
@@ -87,6 +98,23 @@ final class Logging {
    */
   static void configure(String[] args, Map<String, String> env) {
     debug = debugRequested(args, env);
+    // policy-server's environment variables, overridden by the flags
+    try {
+      String f = env.get("KUBEWARDEN_LOG_FMT");
+      if (f != null && !f.isBlank()) {
+        format = Format.valueOf(f.trim().toUpperCase(Locale.ROOT));
+      }
+    } catch (IllegalArgumentException e) {
+      // ignored: not one of text, json, otlp
+    }
+    try {
+      String l = env.get("KUBEWARDEN_LOG_LEVEL");
+      if (l != null && !l.isBlank()) {
+        level = LogLevel.valueOf(l.trim().toUpperCase(Locale.ROOT));
+      }
+    } catch (IllegalArgumentException e) {
+      // ignored: not one of trace, debug, info, warn, error
+    }
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--")) {

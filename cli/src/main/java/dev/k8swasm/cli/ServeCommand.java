@@ -233,9 +233,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   private int serve() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    // OTLP export of traces and metrics only when the OTEL_* environment asks for it
+    // OTLP export of traces and metrics only when the OTEL_* environment (or policy-server's
+    // --log-fmt otlp) asks for it
     Telemetry telemetry =
-        Telemetry.configured(System.getenv()) ? Telemetry.start(System.getenv()) : null;
+        Telemetry.configured(System.getenv()) || Logging.otlp()
+            ? Telemetry.start(System.getenv())
+            : null;
     WebhookServer.Builder builder =
         WebhookServer.builder(config)
             .overrides(overrides())

@@ -95,6 +95,16 @@ class LoggingTest {
     assertThat(log.isTraceEnabled()).isFalse();
     Logging.configure(new String[] {"run", "--", "--log-fmt", "text"}, Map.of());
     assertThat(Logging.json()).isTrue();
+    // policy-server's environment variables, overridden by the flags
+    Logging.configure(
+        new String[] {"serve"},
+        Map.of("KUBEWARDEN_LOG_FMT", "otlp", "KUBEWARDEN_LOG_LEVEL", "info"));
+    assertThat(Logging.otlp()).isTrue();
+    assertThat(log.isInfoEnabled()).isTrue();
+    assertThat(log.isDebugEnabled()).isFalse();
+    Logging.configure(
+        new String[] {"serve", "--log-fmt", "json"}, Map.of("KUBEWARDEN_LOG_FMT", "text"));
+    assertThat(Logging.json()).isTrue();
   }
 
   @Test
