@@ -32,8 +32,8 @@ import io.opentelemetry.api.metrics.Meter;
  * a custom message or {@code allowedToMutate} applied.
  *
  * <p>With an OpenTelemetry SDK ({@link WebhookServer.Builder#openTelemetry}), the same two
- * instruments are recorded as policy-server records them (meter {@code kubewarden}, a counter and
- * a histogram in milliseconds, {@code accepted} and {@code mutated} as booleans, {@code
+ * instruments are recorded as policy-server records them (meter {@code kubewarden}, a counter and a
+ * histogram in milliseconds, {@code accepted} and {@code mutated} as booleans, {@code
  * resource_namespace} and {@code error_code} only when there is one), to be exported over OTLP.
  * With {@link OpenTelemetry#noop()} that costs nothing.
  */

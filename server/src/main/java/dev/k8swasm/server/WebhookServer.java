@@ -183,8 +183,7 @@ public final class WebhookServer implements AutoCloseable {
             b.accessLog,
             new BodyReader(settings.maxRequestBytes(), settings.limits().bodyTimeout()),
             admission,
-            new Evaluator(
-                b.debug, new PolicyServerMetrics(metrics.registry(), b.openTelemetry)),
+            new Evaluator(b.debug, new PolicyServerMetrics(metrics.registry(), b.openTelemetry)),
             tracing,
             settings.limits(),
             () -> stopping,
