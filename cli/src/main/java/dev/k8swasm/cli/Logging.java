@@ -3,7 +3,6 @@ package dev.k8swasm.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
@@ -162,9 +161,8 @@ final class Logging {
         json.setContext(context);
         encoder = json;
       } else {
-        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        TextLinesEncoder text = new TextLinesEncoder();
         text.setContext(context);
-        text.setPattern("%level %logger{0} - %msg%n");
         encoder = text;
       }
       encoder.start();
