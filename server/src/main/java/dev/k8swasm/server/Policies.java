@@ -383,6 +383,9 @@ final class Policies {
               + " validating="
               + admission.validators().stream().map(AdmissionHook::name).toList());
     }
+    if (!groupHooks.isEmpty()) {
+      parts.add("groups=" + groupHooks.stream().map(AdmissionHook::name).toList());
+    }
     return String.join(" ", parts);
   }
 
