@@ -1,14 +1,7 @@
 package dev.k8swasm.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.encoder.Encoder;
 import java.util.Locale;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 
 /**
  * Configures logging (Logback) for the command: lines on stderr, as text ({@code LEVEL Logger -
@@ -19,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * -Dorg.slf4j.simpleLogger.log.NAME=LEVEL} and the default with {@code
  * -Dorg.slf4j.simpleLogger.defaultLogLevel=LEVEL}, as before.
  *
- * <p>{@link #apply()} may be called at any time: it reconfigures the loggers already made.
+ * <p>{@link #apply()} may be called at any time: it reconfigures the loggers already made. Logback
+ * itself is touched only by {@link LogbackSetup}, so that without it (a project depending on this
+ * artifact with another SLF4J backend) the flags are accepted and that backend is left alone.
  */
 final class Logging {
   static final String LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -42,12 +37,10 @@ final class Logging {
     DEBUG,
     INFO,
     WARN,
-    ERROR;
-
-    Level logback() {
-      return Level.toLevel(name());
-    }
+    ERROR
   }
+
+  private static final boolean LOGBACK = logbackPresent();
 
   private static volatile boolean debug;
   private static volatile boolean serving;
@@ -144,58 +137,37 @@ final class Logging {
     apply();
   }
 
-  /** (Re)configures Logback's context from the current settings. */
+  /** (Re)configures Logback from the current settings, when Logback is the SLF4J backend. */
   static void apply() {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      apply(context);
+    // Logback is an optional dependency (always in the executable jar): without it, the
+    // configuration is the SLF4J backend's own. LogbackSetup is loaded only with Logback.
+    if (LOGBACK) {
+      LogbackSetup.apply();
     }
   }
 
-  /** Configures {@code context}: one appender on stderr, levels. */
-  static void apply(LoggerContext context) {
-    synchronized (Logging.class) {
-      context.reset();
-      Encoder<ILoggingEvent> encoder;
-      if (format == Format.JSON) {
-        JsonLinesEncoder json = new JsonLinesEncoder();
-        json.setContext(context);
-        encoder = json;
-      } else {
-        TextLinesEncoder text = new TextLinesEncoder();
-        text.setContext(context);
-        encoder = text;
-      }
-      encoder.start();
-      ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-      stderr.setContext(context);
-      stderr.setName("stderr");
-      stderr.setTarget("System.err");
-      stderr.setEncoder(encoder);
-      stderr.start();
-      Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-      root.addAppender(stderr);
-      LogLevel asked = level;
-      if (asked != null) {
-        root.setLevel(asked.logback());
-      } else {
-        Level base = debug ? Level.DEBUG : Level.WARN;
-        root.setLevel(Level.toLevel(System.getProperty(LEVEL), base));
-        // what a person waits for (e.g. the first compile of a big module) is shown at info
-        context.getLogger("dev.k8swasm.progress").setLevel(debug ? Level.DEBUG : Level.INFO);
-        if (serving && !debug) {
-          context.getLogger("dev.k8swasm.server").setLevel(Level.INFO);
-        }
-      }
-      // a level set for one logger with -Dorg.slf4j.simpleLogger.log.NAME=LEVEL wins
-      for (String key : System.getProperties().stringPropertyNames()) {
-        if (key.startsWith(LOGGER_LEVEL) && key.length() > LOGGER_LEVEL.length()) {
-          Level l = Level.toLevel(System.getProperty(key), null);
-          if (l != null) {
-            context.getLogger(key.substring(LOGGER_LEVEL.length())).setLevel(l);
-          }
-        }
-      }
+  private static boolean logbackPresent() {
+    try {
+      Class.forName("ch.qos.logback.classic.LoggerContext", false, Logging.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
+  }
+
+  /** The format of the lines. */
+  static Format format() {
+    return format;
+  }
+
+  /** The level asked for, or null for the defaults. */
+  static LogLevel level() {
+    return level;
+  }
+
+  /** Whether {@code serve} runs (its own lines at info by default). */
+  static boolean isServing() {
+    return serving;
   }
 
   /** Whether debug output was asked for by {@code K8S_WASM_DEBUG} or a {@code --debug} flag. */
