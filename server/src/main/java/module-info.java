@@ -19,6 +19,8 @@ module dev.k8swasm.server {
   requires micrometer.registry.prometheus;
   requires io.opentelemetry.api;
   requires io.opentelemetry.context;
+  // CEL for policy groups' expressions: one jar without a module name (automatic module)
+  requires cel;
 
   exports dev.k8swasm.server;
 }

@@ -105,8 +105,8 @@ public final class K8sWasm implements Callable<Integer> {
 
   /** Runs the command and exits with its exit code. */
   public static void main(String[] args) {
-    // Before any logger exists: slf4j-simple reads its level once, when the first logger is made.
-    Logging.configure(Logging.debugRequested(args, System.getenv()));
+    // Before any logger exists, so that the first lines have the asked format and level.
+    Logging.configure(args, System.getenv());
     System.exit(commandLine().execute(args));
   }
 }

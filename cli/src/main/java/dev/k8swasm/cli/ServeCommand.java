@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -224,25 +225,51 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     checkUsage();
-    if (!debug.enabled()
-        && System.getProperty("org.slf4j.simpleLogger.log.dev.k8swasm.server") == null) {
-      // the server's own lines (listening, reloads, requests) at INFO; before its loggers exist
-      System.setProperty("org.slf4j.simpleLogger.log.dev.k8swasm.server", "info");
-    }
+    // the server's own lines (listening, reloads, requests) at INFO unless a level was asked for
+    Logging.serving();
     Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
     return errors.guard(() -> printKubeConfig != null ? print() : serve());
   }
 
   private int serve() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    WebhookServer server =
+    // OTLP export of traces and metrics only when the OTEL_* environment (or policy-server's
+    // --log-fmt otlp) asks for it
+    Telemetry telemetry =
+        Telemetry.configured(System.getenv()) || Logging.otlp()
+            ? Telemetry.start(System.getenv())
+            : null;
+    WebhookServer.Builder builder =
         WebhookServer.builder(config)
             .overrides(overrides())
             .specCustomizer(this::customize)
-            .debug(debug.enabled())
-            .build()
-            .start();
-    if (server.generatedCaPem().isPresent()) {
+            .debug(debug.enabled());
+    if (telemetry != null) {
+      builder.openTelemetry(telemetry.api());
+    }
+    WebhookServer server;
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      if (telemetry != null) {
+        telemetry.close();
+      }
+      throw e;
+    }
+    if (server.generatedCaPem().isPresent() && Logging.json()) {
+      // every line on stderr is a JSON object: the CA is a field
+      String pem = server.generatedCaPem().get();
+      if (caOut != null) {
+        Files.writeString(caOut, pem);
+      }
+      LoggerFactory.getLogger(ServeCommand.class)
+          .atWarn()
+          .addKeyValue("ca_pem", pem)
+          .addKeyValue("ca_out", caOut == null ? null : caOut.toString())
+          .log(
+              "No --tls-cert given: serving a generated self-signed certificate; its CA is in"
+                  + " ca_pem (trust it with curl --cacert, or use --print-kube-config)");
+    } else if (server.generatedCaPem().isPresent()) {
       String pem = server.generatedCaPem().get();
       err.println(
           "No --tls-cert given: serving a generated self-signed certificate. Its CA (trust it"
@@ -254,7 +281,12 @@ public final class ServeCommand implements Callable<Integer> {
       }
       err.flush();
     } else if (caOut != null) {
-      err.println("warning: --ca-out applies only to a generated certificate; ignored");
+      if (Logging.json()) {
+        LoggerFactory.getLogger(ServeCommand.class)
+            .warn("--ca-out applies only to a generated certificate; ignored");
+      } else {
+        err.println("warning: --ca-out applies only to a generated certificate; ignored");
+      }
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -262,6 +294,9 @@ public final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
+                  if (telemetry != null) {
+                    telemetry.close();
+                  }
                   stopped.countDown();
                 },
                 "k8s-wasm-shutdown"));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One line per request, as {@code key=value} pairs: request id and uid, endpoint, HTTP status,
@@ -13,6 +14,11 @@ import org.slf4j.LoggerFactory;
  * Bearer tokens never appear: TokenReview bodies are never logged, and messages are redacted.
  * Control characters in values (from requests or modules) are escaped, so a line is always one
  * line. A client that went away before its answer is logged with status 499.
+ *
+ * <p>{@link #slf4j()} also attaches the fields as SLF4J key-value pairs ({@code request_id}, {@code
+ * request_uid}, {@code endpoint}, {@code policy_id}, {@code status}, {@code decision}, {@code
+ * allowed}, {@code user}, {@code duration_ms}, {@code response_message}), so that a structured
+ * logging backend (the CLI's {@code --log-fmt json}) writes them as fields.
  */
 @FunctionalInterface
 public interface AccessLog {
@@ -23,6 +29,8 @@ public interface AccessLog {
    * @param id the server's sequence number of the request
    * @param uid the AdmissionReview's request uid, or null
    * @param endpoint the endpoint, e.g. {@code /validate} or {@code /validate/{module}}
+   * @param policy the module or policy the endpoint names ({@code ID} of {@code /validate/ID}), or
+   *     null
    * @param status the HTTP status sent
    * @param decision the decision (e.g. {@code allowed}, {@code denied}, {@code authenticated}), or
    *     null when nothing was decided
@@ -36,6 +44,7 @@ public interface AccessLog {
       long id,
       String uid,
       String endpoint,
+      String policy,
       int status,
       String decision,
       String user,
@@ -50,7 +59,11 @@ public interface AccessLog {
       if (uid != null) {
         s.append(" uid=").append(quote(uid));
       }
-      s.append(" endpoint=").append(LogText.escape(endpoint)).append(" status=").append(status);
+      s.append(" endpoint=").append(LogText.escape(endpoint));
+      if (policy != null) {
+        s.append(" policy=").append(quote(policy));
+      }
+      s.append(" status=").append(status);
       if (decision != null) {
         s.append(" decision=").append(decision);
       }
@@ -74,6 +87,20 @@ public interface AccessLog {
         s.append(" message=").append(quote(Redaction.redact(message)));
       }
       return s.toString();
+    }
+
+    /**
+     * Whether the request was admitted or authenticated or authorized; null when nothing was
+     * decided.
+     */
+    public Boolean allowed() {
+      if (decision == null) {
+        return null;
+      }
+      return switch (decision) {
+        case "allowed", "patched", "authenticated" -> true;
+        default -> false;
+      };
     }
 
     private static String millis(long nanos) {
@@ -101,11 +128,31 @@ public interface AccessLog {
   static AccessLog slf4j() {
     Logger log = LoggerFactory.getLogger("dev.k8swasm.server.access");
     return e -> {
-      if (e.status() >= 500) {
-        log.warn(e.format());
-      } else if (log.isInfoEnabled()) {
-        log.info(e.format());
+      boolean error = e.status() >= 500;
+      if (!error && !log.isInfoEnabled()) {
+        return;
       }
+      LoggingEventBuilder b = error ? log.atWarn() : log.atInfo();
+      b = b.addKeyValue("request_id", e.id());
+      if (e.uid() != null) {
+        b = b.addKeyValue("request_uid", LogText.escape(e.uid()));
+      }
+      b = b.addKeyValue("endpoint", e.endpoint());
+      if (e.policy() != null) {
+        b = b.addKeyValue("policy_id", LogText.escape(e.policy()));
+      }
+      b = b.addKeyValue("status", e.status());
+      if (e.decision() != null) {
+        b = b.addKeyValue("decision", e.decision()).addKeyValue("allowed", e.allowed());
+      }
+      if (e.user() != null) {
+        b = b.addKeyValue("user", LogText.escape(e.user()));
+      }
+      b = b.addKeyValue("duration_ms", e.nanos() / 1e6);
+      if (e.message() != null && !e.message().isEmpty()) {
+        b = b.addKeyValue("response_message", LogText.escape(Redaction.redact(e.message())));
+      }
+      b.log(e.format());
     };
   }
 }

@@ -130,6 +130,7 @@ final class Exchange {
               id,
               a == null ? null : a.uid(),
               route == null ? "other" : route.label,
+              route != null && Route.single(route) ? Route.module(path) : null,
               status,
               a == null ? null : a.decision(),
               a == null ? null : a.user(),

@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,6 +194,9 @@ public final class KubeConfigs {
               authorizationConfig(timeout)));
     }
     AdmissionChain admission = policies.admission().orElse(null);
+    if (admission == null && !policies.groupHooks().isEmpty()) {
+      admission = AdmissionChain.builder().build();
+    }
     if (admission != null) {
       if (!admission.mutators().isEmpty()) {
         written.add(
@@ -207,14 +211,17 @@ public final class KubeConfigs {
                     caData,
                     customizer)));
       }
-      if (!admission.validators().isEmpty()) {
+      // policy groups are validating webhooks too, on /validate/GROUP as policy-server's
+      List<AdmissionHook> validators = new ArrayList<>(admission.validators());
+      validators.addAll(policies.groupHooks());
+      if (!validators.isEmpty()) {
         written.add(
             write(
                 dir.resolve(VALIDATING),
                 "# kubectl apply -f " + VALIDATING + "\n",
                 webhookConfiguration(
                     "ValidatingWebhookConfiguration",
-                    admission.validators(),
+                    validators,
                     policies,
                     target,
                     caData,
@@ -306,6 +313,7 @@ public final class KubeConfigs {
           policies
               .admissionModule(h.name())
               .map(m -> deadline(m, customizer))
+              .or(() -> groupDeadline(policies.groupMembers(h.name()), customizer))
               .orElse(Duration.ofSeconds(2));
       w.put("timeoutSeconds", webhookTimeout(deadline).toSeconds());
       // a policy of a policies.yml is called as policy-server's are: /validate/ID in both phases
@@ -344,6 +352,12 @@ public final class KubeConfigs {
       }
     }
     return root;
+  }
+
+  /** A group may evaluate all its members, one after another: the sum of their deadlines. */
+  private static Optional<Duration> groupDeadline(
+      List<ModuleConfig> members, UnaryOperator<ModuleSpec.Builder> customizer) {
+    return members.stream().map(m -> deadline(m, customizer)).reduce(Duration::plus);
   }
 
   private static Duration deadline(ModuleConfig m, UnaryOperator<ModuleSpec.Builder> customizer) {

@@ -1,7 +1,9 @@
 package dev.k8swasm.server;
 
 import dev.k8swasm.admission.AdmissionChain;
+import dev.k8swasm.admission.AdmissionController;
 import dev.k8swasm.admission.AdmissionHook;
+import dev.k8swasm.admission.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.config.ChainOptions;
@@ -10,10 +12,13 @@ import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.config.ModuleConfig;
 import dev.k8swasm.config.PolicyConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -45,6 +50,8 @@ final class Policies {
   private final Map<String, AdmissionChain> singleMutators;
   private final Map<String, AdmissionChain> singleValidators;
   private final Map<String, PolicyServerReviews.Policy> policyServer;
+  private final List<AdmissionChain> groupMembers;
+  private final List<AdmissionHook> groupHooks;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -54,7 +61,9 @@ final class Policies {
       ServerConfig config,
       AuthenticatorChain authenticator,
       AuthorizerChain authorizer,
-      AdmissionChain admission) {
+      AdmissionChain admission,
+      List<PolicyGroup> groups,
+      List<AdmissionChain> groupMembers) {
     this.generation = generation;
     this.config = config;
     this.authenticator = authenticator;
@@ -62,31 +71,81 @@ final class Policies {
     this.admission = admission;
     Map<String, AdmissionChain> m = new LinkedHashMap<>();
     Map<String, AdmissionChain> v = new LinkedHashMap<>();
+    Set<String> monitored = monitored(config);
     if (admission != null) {
-      this.mutators = phase(admission.mutators());
-      this.validators = phase(admission.validators());
-      admission.mutators().forEach(h -> m.put(h.name(), phase(List.of(h))));
-      admission.validators().forEach(h -> v.put(h.name(), phase(List.of(h))));
+      this.mutators = phase(admission.mutators(), monitored);
+      this.validators = phase(admission.validators(), monitored);
+      admission.mutators().forEach(h -> m.put(h.name(), phase(List.of(h), monitored)));
+      admission.validators().forEach(h -> v.put(h.name(), phase(List.of(h), monitored)));
     } else {
       this.mutators = null;
       this.validators = null;
     }
     this.singleMutators = Map.copyOf(m);
     this.singleValidators = Map.copyOf(v);
-    this.policyServer = policyServer(config, admission);
+    this.policyServer = policyServer(config, admission, groups);
+    this.groupMembers = List.copyOf(groupMembers);
+    this.groupHooks = groupHooks(groups);
+  }
+
+  /**
+   * One validating hook per policy group, for the generated webhook configuration: its rules are
+   * those of its members together.
+   */
+  private static List<AdmissionHook> groupHooks(List<PolicyGroup> groups) {
+    List<AdmissionHook> out = new ArrayList<>();
+    for (PolicyGroup g : groups) {
+      Set<RuleWithOperations> rules = new java.util.LinkedHashSet<>();
+      g.memberHooks().forEach(h -> rules.addAll(h.rules()));
+      out.add(AdmissionHook.builder(g.id(), g).rules(List.copyOf(rules)).build());
+    }
+    return List.copyOf(out);
+  }
+
+  /** The policy groups of the policies.yml as validating hooks (see {@link #groupHooks}). */
+  List<AdmissionHook> groupHooks() {
+    return groupHooks;
+  }
+
+  /** The members of policy group {@code id} as configured, for their limits. */
+  List<ModuleConfig> groupMembers(String id) {
+    return config.policies().stream()
+        .flatMap(f -> f.groups().stream())
+        .filter(g -> g.id().equals(id))
+        .flatMap(g -> g.members().stream())
+        .toList();
+  }
+
+  /** The ids of the policies.yml's policies in monitor mode. */
+  private static Set<String> monitored(ServerConfig config) {
+    Set<String> out = new HashSet<>();
+    config
+        .policies()
+        .ifPresent(
+            f ->
+                f.modes()
+                    .forEach(
+                        (id, mode) -> {
+                          if (PolicyServerReviews.MONITOR.equals(mode)) {
+                            out.add(id);
+                          }
+                        }));
+    return out;
   }
 
   /** The policies of the configuration's policies.yml, by id, with their controllers. */
   private static Map<String, PolicyServerReviews.Policy> policyServer(
-      ServerConfig config, AdmissionChain admission) {
+      ServerConfig config, AdmissionChain admission, List<PolicyGroup> groups) {
     Map<String, PolicyServerReviews.Policy> out = new LinkedHashMap<>();
-    if (admission == null || config.policies().isEmpty()) {
+    if (config.policies().isEmpty()) {
       return Map.of();
     }
     PoliciesFile file = config.policies().get();
     Map<String, AdmissionHook> hooks = new LinkedHashMap<>();
-    admission.mutators().forEach(h -> hooks.put(h.name(), h));
-    admission.validators().forEach(h -> hooks.put(h.name(), h));
+    if (admission != null) {
+      admission.mutators().forEach(h -> hooks.put(h.name(), h));
+      admission.validators().forEach(h -> hooks.put(h.name(), h));
+    }
     for (ModuleConfig c : file.policies()) {
       AdmissionHook h = hooks.get(c.name());
       if (h != null) {
@@ -97,8 +156,17 @@ final class Policies {
                 h.controller(),
                 h.mutating(),
                 Optional.ofNullable(file.messages().get(c.name())),
-                c.options().get("policyMode").asText("protect")));
+                file.modes().getOrDefault(c.name(), "protect")));
       }
+    }
+    Map<String, String> groupModes = new HashMap<>();
+    file.groups().forEach(g -> groupModes.put(g.id(), g.policyMode()));
+    for (PolicyGroup g : groups) {
+      // as policy-server: a group never mutates and has no custom message (its message is its own)
+      out.put(
+          g.id(),
+          new PolicyServerReviews.Policy(
+              g.id(), g, false, Optional.empty(), groupModes.getOrDefault(g.id(), "protect")));
     }
     return Map.copyOf(out);
   }
@@ -148,22 +216,18 @@ final class Policies {
       closeAll(built);
       throw e;
     }
-    // Policy groups are refused rather than served: their CEL expressions are not evaluated yet,
-    // and an endpoint that cannot decide would let kube-apiserver's failurePolicy decide instead
-    config
-        .policies()
-        .ifPresent(
-            f ->
-                f.groups()
-                    .forEach(
-                        g ->
-                            problems.add(
-                                f.file()
-                                    + ": policy group '"
-                                    + g.id()
-                                    + "': policy groups are not supported yet by k8s-wasm (their"
-                                    + " expressions are not evaluated); remove the group or keep"
-                                    + " it on policy-server")));
+    List<PolicyGroup> groups = new ArrayList<>();
+    List<AdmissionChain> members = new ArrayList<>();
+    if (config.policies().isPresent()) {
+      try {
+        groups(config.policies().get(), options, problems, groups, members);
+      } catch (RuntimeException e) {
+        closeAll(built);
+        closeAll(new ArrayList<>(members));
+        throw e;
+      }
+      built.addAll(members);
+    }
     if (!problems.isEmpty()) {
       closeAll(built);
       throw new ConfigException(problems);
@@ -176,7 +240,51 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
-    return new Policies(generation, config, authn, authz, admission);
+    return new Policies(generation, config, authn, authz, admission, groups, members);
+  }
+
+  /**
+   * Loads the members of every policy group of {@code file} (each group's members as one chain, in
+   * {@code members}) and compiles the groups' expressions; every problem goes to {@code problems}
+   * (file, group id, field).
+   */
+  private static void groups(
+      PoliciesFile file,
+      ChainOptions options,
+      List<String> problems,
+      List<PolicyGroup> groups,
+      List<AdmissionChain> members) {
+    for (PoliciesFile.Group g : file.groups()) {
+      String at = file.file() + ": policy group '" + g.id() + "'";
+      AdmissionChain chain = null;
+      try {
+        chain = Chains.admission(PolicyConfig.of(g.members(), List.of(), file.file()), options);
+        members.add(chain);
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+      Map<String, AdmissionController> controllers = new LinkedHashMap<>();
+      List<AdmissionHook> hooks = chain == null ? List.of() : chain.validators();
+      String prefix = g.id() + "/";
+      for (ModuleConfig c : g.members()) {
+        // a member that did not load is a problem already: the group is not built then
+        AdmissionController controller =
+            hooks.stream()
+                .filter(h -> h.name().equals(c.name()))
+                .findFirst()
+                .map(AdmissionHook::controller)
+                .orElse(review -> review);
+        controllers.put(c.name().substring(prefix.length()), controller);
+      }
+      PolicyGroup group =
+          PolicyGroup.compile(g.id(), g.expression(), g.message(), controllers, at, problems);
+      if (group != null) {
+        group = group.withMemberHooks(hooks);
+      }
+      if (group != null) {
+        groups.add(group);
+      }
+    }
   }
 
   private static void noteNamespaceSelector(AdmissionHook h) {
@@ -193,12 +301,17 @@ final class Policies {
     }
   }
 
-  /** A chain of {@code hooks} as the server runs them (without namespace selectors). */
-  private static AdmissionChain phase(List<AdmissionHook> hooks) {
+  /**
+   * A chain of {@code hooks} as the server runs them (without namespace selectors), the policies of
+   * a policies.yml in {@code monitored} in policy-server's monitor mode.
+   */
+  private static AdmissionChain phase(List<AdmissionHook> hooks, Set<String> monitored) {
     AdmissionChain.Builder b = AdmissionChain.builder();
     for (AdmissionHook h : hooks) {
+      AdmissionController controller =
+          monitored.contains(h.name()) ? new MonitorMode(h.name(), h.controller()) : h.controller();
       b.add(
-          AdmissionHook.builder(h.name(), h.controller())
+          AdmissionHook.builder(h.name(), controller)
               .rules(h.rules())
               .failurePolicy(h.failurePolicy())
               .objectSelector(h.objectSelector())
@@ -270,6 +383,9 @@ final class Policies {
               + " validating="
               + admission.validators().stream().map(AdmissionHook::name).toList());
     }
+    if (!groupHooks.isEmpty()) {
+      parts.add("groups=" + groupHooks.stream().map(AdmissionHook::name).toList());
+    }
     return String.join(" ", parts);
   }
 
@@ -335,6 +451,7 @@ final class Policies {
       if (admission != null) {
         all.add(admission);
       }
+      all.addAll(groupMembers);
       closeAll(all);
       closed = true;
       LOG.debug(

@@ -36,10 +36,17 @@ import java.util.Set;
  * @param file the file
  * @param policies the policies, as admission modules, in file order
  * @param messages the custom rejection message of each policy that has one, by policy id
+ * @param modes the {@code policyMode} of each policy ({@code protect} or {@code monitor}), by
+ *     policy id; the modules themselves run in protect mode and the server applies monitor mode
+ *     (policy-server's {@code /audit} and metrics see the policy's own answer)
  * @param groups the policy groups, in file order
  */
 record PoliciesFile(
-    Path file, List<ModuleConfig> policies, Map<String, String> messages, List<Group> groups) {
+    Path file,
+    List<ModuleConfig> policies,
+    Map<String, String> messages,
+    Map<String, String> modes,
+    List<Group> groups) {
 
   private static final Set<String> POLICY_KEYS =
       Set.of(
@@ -58,6 +65,7 @@ record PoliciesFile(
   PoliciesFile {
     policies = List.copyOf(policies);
     messages = Map.copyOf(messages);
+    modes = Map.copyOf(modes);
     groups = List.copyOf(groups);
   }
 
@@ -113,6 +121,7 @@ record PoliciesFile(
     List<String> problems = new ArrayList<>();
     List<ModuleConfig> policies = new ArrayList<>();
     Map<String, String> messages = new LinkedHashMap<>();
+    Map<String, String> modes = new LinkedHashMap<>();
     List<Group> groups = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -137,7 +146,8 @@ record PoliciesFile(
         if (message != null) {
           messages.put(id, message);
         }
-        ModuleConfig m = module(id, node, base, at, problems, mutate, mode);
+        modes.put(id, mode);
+        ModuleConfig m = module(id, node, base, at, problems, mutate);
         if (m != null) {
           policies.add(m);
         }
@@ -149,7 +159,7 @@ record PoliciesFile(
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new PoliciesFile(file, policies, messages, groups);
+    return new PoliciesFile(file, policies, messages, modes, groups);
   }
 
   private static Group group(
@@ -176,8 +186,7 @@ record PoliciesFile(
       }
       unknownKeys(e.getValue(), MEMBER_KEYS, mat, problems);
       // members run in protect mode and never mutate; the group's mode applies to its answer
-      ModuleConfig m =
-          module(id + "/" + e.getKey(), e.getValue(), base, mat, problems, false, "protect");
+      ModuleConfig m = module(id + "/" + e.getKey(), e.getValue(), base, mat, problems, false);
       if (m != null) {
         list.add(m);
       }
@@ -197,13 +206,7 @@ record PoliciesFile(
   }
 
   private static ModuleConfig module(
-      String name,
-      JsonNode node,
-      Path base,
-      String at,
-      List<String> problems,
-      boolean mutate,
-      String mode) {
+      String name, JsonNode node, Path base, String at, List<String> problems, boolean mutate) {
     String text = text(node, "module", at, problems, true);
     if (text == null) {
       return null;
@@ -229,7 +232,8 @@ record PoliciesFile(
       }
     }
     Map<String, JsonNode> options = new LinkedHashMap<>();
-    options.put("policyMode", com.fasterxml.jackson.databind.node.TextNode.valueOf(mode));
+    // the module answers as in protect mode; the server applies monitor mode (PolicyServerReviews)
+    options.put("policyMode", com.fasterxml.jackson.databind.node.TextNode.valueOf("protect"));
     JsonNode resources = node.get("contextAwareResources");
     if (resources != null && !resources.isNull()) {
       if (!resources.isArray()) {

@@ -5,6 +5,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
 
 /**
  * policy-server's metrics, with its names and labels, so that dashboards made for policy-server
@@ -24,6 +30,12 @@ import io.micrometer.core.instrument.Tags;
  * without one, the resource of a raw request) is empty here, which Prometheus treats the same way.
  * {@code accepted}, {@code mutated} and {@code error_code} describe the policy's own answer, before
  * a custom message or {@code allowedToMutate} applied.
+ *
+ * <p>With an OpenTelemetry SDK ({@link WebhookServer.Builder#openTelemetry}), the same two
+ * instruments are recorded as policy-server records them (meter {@code kubewarden}, a counter and a
+ * histogram in milliseconds, {@code accepted} and {@code mutated} as booleans, {@code
+ * resource_namespace} and {@code error_code} only when there is one), to be exported over OTLP.
+ * With {@link OpenTelemetry#noop()} that costs nothing.
  */
 final class PolicyServerMetrics {
   private static final double[] BUCKETS = {
@@ -31,9 +43,26 @@ final class PolicyServerMetrics {
   };
 
   private final MeterRegistry registry;
+  private final LongCounter otelEvaluations;
+  private final LongHistogram otelLatency;
+  private final boolean otel;
 
-  PolicyServerMetrics(MeterRegistry registry) {
+  PolicyServerMetrics(MeterRegistry registry, OpenTelemetry openTelemetry) {
     this.registry = registry;
+    this.otel = openTelemetry != OpenTelemetry.noop();
+    Meter meter = openTelemetry.getMeter("kubewarden");
+    this.otelEvaluations =
+        meter
+            .counterBuilder("kubewarden_policy_evaluations_total")
+            .setDescription("Policy evaluations, as Kubewarden's policy-server counts them")
+            .build();
+    this.otelLatency =
+        meter
+            .histogramBuilder("kubewarden_policy_evaluation_latency_milliseconds")
+            .setDescription("Policy evaluation latency, as Kubewarden's policy-server measures it")
+            .setUnit("ms")
+            .ofLongs()
+            .build();
   }
 
   /**
@@ -72,5 +101,27 @@ final class PolicyServerMetrics {
         .tags(tags)
         .register(registry)
         .record(nanos / 1e6);
+    if (otel) {
+      AttributesBuilder a = Attributes.builder();
+      a.put("policy_name", policy.id());
+      a.put("policy_mode", policy.mode());
+      if (!raw) {
+        a.put("resource_kind", kind == null ? "" : kind.path("kind").asText(""));
+        String namespace = request.path("namespace").asText("");
+        if (!namespace.isEmpty()) {
+          a.put("resource_namespace", namespace);
+        }
+        a.put("resource_request_operation", request.path("operation").asText(""));
+        a.put("request_origin", origin == PolicyServerReviews.Origin.AUDIT ? "audit" : "validate");
+      }
+      a.put("accepted", response.path("allowed").asBoolean(false));
+      a.put("mutated", response.hasNonNull("patch"));
+      if (code.isIntegralNumber()) {
+        a.put("error_code", code.asLong());
+      }
+      Attributes attributes = a.build();
+      otelEvaluations.add(1, attributes);
+      otelLatency.record(nanos / 1_000_000, attributes);
+    }
   }
 }

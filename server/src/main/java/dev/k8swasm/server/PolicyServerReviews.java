@@ -9,6 +9,8 @@ import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers policy-server's endpoints for one policy of a {@code policies.yml}: {@code /validate/ID},
@@ -16,9 +18,16 @@ import java.util.Optional;
  * answer (no chain prefix), a custom {@code message} replacing the rejection message (the policy's
  * message becomes {@code status.details.causes[0].message}), a patch from a policy not allowed to
  * mutate turned into policy-server's rejection, a failure of the policy answered as a rejection
- * with code 500; the audit answer is the policy's, unprocessed.
+ * with code 500; in monitor mode ({@code policyMode: monitor}) every answer becomes an acceptance
+ * without patch or status (what the policy decided is logged and counted); the audit answer is the
+ * policy's, unprocessed (monitor mode does not apply to it, as in policy-server).
  */
 final class PolicyServerReviews {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyServerReviews.class);
+
+  /** policy-server's monitor mode: answers are accepted, the policy's decision is logged. */
+  static final String MONITOR = "monitor";
+
   /** The start of core's BAD_OUTPUT detail for a patch from a validating module. */
   private static final String VALIDATING_PATCH = "a validating module may not return a patch";
 
@@ -92,6 +101,7 @@ final class PolicyServerReviews {
     ObjectNode response;
     ObjectNode vanilla;
     boolean failed = false;
+    boolean monitor = MONITOR.equals(policy.mode()) && origin != Origin.AUDIT;
     long start = System.nanoTime();
     try {
       response = (ObjectNode) Json.tree(policy.controller().admit(review).response());
@@ -119,6 +129,20 @@ final class PolicyServerReviews {
     }
     metrics.record(
         policy, origin, request, vanilla == null ? response : vanilla, System.nanoTime() - start);
+    if (monitor) {
+      // policy-server's monitor mode: the request is accepted, without patch or status; what the
+      // policy decided is logged (and counted: the metrics have the policy's own answer)
+      LOG.info(
+          "policy evaluation (monitor mode) policy_id={} request_uid={} allowed={} message={}",
+          policy.id(),
+          Evaluator.clip(uid),
+          response.path("allowed").asBoolean(false),
+          Evaluator.clip(response.path("status").path("message").asText("")));
+      response.put("allowed", true);
+      response.remove("patch");
+      response.remove("patchType");
+      response.remove("status");
+    }
     if (origin != Origin.AUDIT
         && !failed
         && policy.message().isPresent()

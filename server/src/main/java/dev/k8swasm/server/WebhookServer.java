@@ -112,8 +112,9 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     /**
-     * Where spans go: one per review request and one per module evaluation (default: {@link
-     * OpenTelemetry#noop()}, nothing recorded).
+     * Where spans and metrics go: one span per review request and one per module evaluation, and
+     * policy-server's {@code kubewarden_*} metrics (default: {@link OpenTelemetry#noop()}, nothing
+     * recorded).
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -183,7 +184,7 @@ public final class WebhookServer implements AutoCloseable {
             b.accessLog,
             new BodyReader(settings.maxRequestBytes(), settings.limits().bodyTimeout()),
             admission,
-            new Evaluator(b.debug, new PolicyServerMetrics(metrics.registry())),
+            new Evaluator(b.debug, new PolicyServerMetrics(metrics.registry(), b.openTelemetry)),
             tracing,
             settings.limits(),
             () -> stopping,

@@ -57,6 +57,21 @@ class PoliciesFileTest {
   }
 
   @Test
+  void aMonitoredPolicyRunsInProtectModeAndTheServerKnowsItsMode(@TempDir Path dir)
+      throws Exception {
+    Path file =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            "watched:\n  module: registry://ghcr.io/x/y:v1\n  policyMode: monitor\n"
+                + "guarded:\n  module: registry://ghcr.io/x/y:v1\n");
+    PoliciesFile p = ServerConfig.read(file).policies().orElseThrow();
+    // the server applies monitor mode itself, so that /audit and the metrics see the answer
+    assertThat(p.policies())
+        .allSatisfy(m -> assertThat(m.options().get("policyMode").asText()).isEqualTo("protect"));
+    assertThat(p.modes()).containsEntry("watched", "monitor").containsEntry("guarded", "protect");
+  }
+
+  @Test
   void everyProblemIsListedWithFilePolicyAndField(@TempDir Path dir) {
     Path file =
         Fixture.write(

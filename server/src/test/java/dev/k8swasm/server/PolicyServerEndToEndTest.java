@@ -68,7 +68,49 @@ class PolicyServerEndToEndTest {
                 + wapc
                 + "\n"
                 + "  settings:\n"
-                + "    failWith: boom\n");
+                + "    failWith: boom\n"
+                // the shape of policy-server's policies.yml.example's group, on local modules
+                + "pod-image-signatures: # policy group\n"
+                + "  policies:\n"
+                + "    sigstore_pgp:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "      settings:\n"
+                + "        forbiddenLabels: [forbidden]\n"
+                + "    sigstore_gh_action:\n"
+                + "      module: "
+                + wasi
+                + "\n"
+                + "    reject_latest_tag:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "      settings:\n"
+                + "        forbiddenLabels: [forbidden]\n"
+                + "  expression: \"sigstore_pgp() || (sigstore_gh_action() && reject_latest_tag())\"\n"
+                + "  message: \"The group policy is rejected.\"\n"
+                + "privileged-group:\n"
+                + "  policyMode: monitor\n"
+                + "  expression: \"pod_privileged() && true\"\n"
+                + "  message: privileged pods are not allowed\n"
+                + "  policies:\n"
+                + "    pod_privileged:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "      settings:\n"
+                + "        forbiddenLabels: [forbidden]\n"
+                + "protected-group:\n"
+                + "  expression: \"pod_privileged() && true\"\n"
+                + "  message: privileged pods are not allowed\n"
+                + "  policies:\n"
+                + "    pod_privileged:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "      settings:\n"
+                + "        forbiddenLabels: [forbidden]\n");
     s = Fixture.start(policies, new Fixture.Flags());
   }
 
@@ -78,15 +120,95 @@ class PolicyServerEndToEndTest {
   }
 
   @Test
-  void aPolicyGroupIsRefusedAtStartNotServed(@TempDir Path other) throws Exception {
-    // groups' expressions are not evaluated yet: the server refuses to start rather than answer
-    // requests it cannot decide (kube-apiserver's failurePolicy would decide them instead)
+  void aPolicyGroupAnswersAsUpstream() {
+    JsonNode r =
+        s.review("/validate/pod-image-signatures", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(r.path("kind").asText()).isEqualTo("AdmissionReview");
+    JsonNode response = r.path("response");
+    assertThat(response.path("uid").asText()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800003");
+    assertThat(response.path("allowed").asBoolean(true)).isFalse();
+    JsonNode status = response.path("status");
+    assertThat(status.path("message").asText()).isEqualTo("The group policy is rejected.");
+    JsonNode causes = status.path("details").path("causes");
+    assertThat(causes).hasSize(2);
+    assertThat(causes.get(0).path("field").asText()).isEqualTo("spec.policies.sigstore_pgp");
+    assertThat(causes.get(0).path("message").asText()).isEqualTo("label forbidden is forbidden");
+    assertThat(causes.get(1).path("field").asText()).isEqualTo("spec.policies.reject_latest_tag");
+
+    double ghAction =
+        s.metric("k8swasm_evaluations_total", "module", "pod-image-signatures/sigstore_gh_action");
+    double evaluations =
+        s.metric(
+            "kubewarden_policy_evaluations_total",
+            "policy_name",
+            "pod-image-signatures",
+            "accepted",
+            "true");
+    JsonNode ok = s.review("/validate/pod-image-signatures", request("kubewarden/pod-create.json"));
+    assertThat(ok.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(ok.path("response").has("status")).isFalse();
+    // sigstore_pgp() accepted: the rest of the expression is not evaluated
+    assertThat(
+            s.metric(
+                "k8swasm_evaluations_total", "module", "pod-image-signatures/sigstore_gh_action"))
+        .isEqualTo(ghAction);
+    assertThat(
+            s.metric(
+                "kubewarden_policy_evaluations_total",
+                "policy_name",
+                "pod-image-signatures",
+                "accepted",
+                "true"))
+        .isEqualTo(evaluations + 1);
+  }
+
+  @Test
+  void aPolicyGroupInMonitorModeAcceptsOnValidateAndReportsOnAudit() {
+    JsonNode rejected =
+        s.review("/validate/protected-group", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(rejected.path("response").path("allowed").asBoolean(true)).isFalse();
+    assertThat(rejected.path("response").path("status").path("message").asText())
+        .isEqualTo("privileged pods are not allowed");
+
+    String[] labels = {"policy_name", "privileged-group", "policy_mode", "monitor"};
+    double before = s.metric("kubewarden_policy_evaluations_total", labels);
+    JsonNode monitored =
+        s.review("/validate/privileged-group", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(monitored.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(monitored.path("response").has("status")).isFalse();
+    assertThat(s.metric("kubewarden_policy_evaluations_total", labels)).isEqualTo(before + 1);
+    JsonNode audited =
+        s.review("/audit/privileged-group", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(audited.path("response").path("allowed").asBoolean(true)).isFalse();
+    assertThat(audited.path("response").path("status").path("message").asText())
+        .isEqualTo("privileged pods are not allowed");
+  }
+
+  @Test
+  void policyGroupsWithErrorsAreRefusedWithEveryProblemListed(@TempDir Path other)
+      throws Exception {
     Path wapc = module("kubewarden/policy_wapc_start.wasm");
     Path policies =
         Fixture.write(
             other.resolve("policies.yml"),
-            "a-group:\n"
-                + "  expression: \"member() && true\"\n"
+            "unknown-member:\n"
+                + "  expression: \"member() && other()\"\n"
+                + "  message: rejected by the group\n"
+                + "  policies:\n"
+                + "    member:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "not-boolean:\n"
+                + "  expression: \"1 + 1\"\n"
+                + "  message: rejected by the group\n"
+                + "  policies:\n"
+                + "    member:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "syntax:\n"
+                + "  expression: \"member() &&\"\n"
                 + "  message: rejected by the group\n"
                 + "  policies:\n"
                 + "    member:\n"
@@ -95,7 +217,38 @@ class PolicyServerEndToEndTest {
                 + "\n");
     assertThatThrownBy(() -> Fixture.start(policies, new Fixture.Flags()))
         .isInstanceOf(dev.k8swasm.config.ConfigException.class)
-        .hasMessageContaining("policy group 'a-group': policy groups are not supported yet");
+        .satisfies(
+            e -> {
+              var problems = ((dev.k8swasm.config.ConfigException) e).problems();
+              assertThat(problems).hasSize(3);
+              assertThat(problems.get(0))
+                  .startsWith(policies + ": policy group 'unknown-member': field 'expression': ")
+                  .contains("other");
+              assertThat(problems.get(1))
+                  .startsWith(policies + ": policy group 'not-boolean': field 'expression': ");
+              assertThat(problems.get(2))
+                  .startsWith(policies + ": policy group 'syntax': field 'expression': ");
+            });
+  }
+
+  @Test
+  void monitorModeAcceptsOnValidateAndCountsAndAuditsThePolicyAnswer() {
+    String[] labels = {
+      "policy_name", "watch-forbidden", "policy_mode", "monitor", "accepted", "false"
+    };
+    double before = s.metric("kubewarden_policy_evaluations_total", labels);
+    JsonNode r =
+        s.review("/validate/watch-forbidden", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(r.path("response").has("status")).isFalse();
+    // as policy-server: the metric has the policy's own answer
+    assertThat(s.metric("kubewarden_policy_evaluations_total", labels)).isEqualTo(before + 1);
+    // as policy-server: /audit answers with the policy's own answer, monitor mode or not
+    JsonNode audit =
+        s.review("/audit/watch-forbidden", request("kubewarden/pod-create-forbidden.json"));
+    assertThat(audit.path("response").path("allowed").asBoolean(true)).isFalse();
+    assertThat(audit.path("response").path("status").path("message").asText())
+        .isEqualTo("label forbidden is forbidden");
   }
 
   @Test
@@ -174,13 +327,6 @@ class PolicyServerEndToEndTest {
                 "mutated",
                 "true"))
         .isEqualTo(mutated + 1);
-  }
-
-  @Test
-  void monitorModeAccepts() {
-    JsonNode r =
-        s.review("/validate/watch-forbidden", request("kubewarden/pod-create-forbidden.json"));
-    assertThat(r.path("response").path("allowed").asBoolean()).isTrue();
   }
 
   @Test

@@ -1,0 +1,243 @@
+package dev.k8swasm.cli;
+
+import static dev.k8swasm.server.Fixture.module;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import com.sun.net.httpserver.HttpServer;
+import dev.k8swasm.server.Fixture;
+import dev.k8swasm.server.tls.Pem;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code serve} with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set exports its traces and policy-server's
+ * metrics over OTLP/HTTP (protobuf) to a receiver on loopback started here: one request on a policy
+ * group gives one trace with the request's span and one span per policy evaluated.
+ */
+class OtlpExportIT {
+  /** One span as received: its trace, its parent, its name and string attributes. */
+  record ReceivedSpan(String traceId, String parentId, String name, Map<String, String> attrs) {}
+
+  private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private final List<String> metrics = new CopyOnWriteArrayList<>();
+  private final List<String> services = new CopyOnWriteArrayList<>();
+  private HttpServer receiver;
+
+  @AfterEach
+  void stop() {
+    if (receiver != null) {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void aRequestGivesOneTraceWithOneSpanPerPolicyEvaluatedAndTheMetricsArrive(@TempDir Path dir)
+      throws Exception {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/v1/traces",
+        x -> {
+          traces(x.getRequestBody().readAllBytes());
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    receiver.createContext(
+        "/v1/metrics",
+        x -> {
+          metrics(x.getRequestBody().readAllBytes());
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    receiver.start();
+
+    Path wapc = module("kubewarden/policy_wapc_init.wasm");
+    Path policies =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            "pod-group:\n"
+                + "  expression: \"first() && second()\"\n"
+                + "  message: rejected by the group\n"
+                + "  policies:\n"
+                + "    first:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "      settings:\n"
+                + "        forbiddenLabels: [forbidden]\n"
+                + "    second:\n"
+                + "      module: "
+                + wapc
+                + "\n"
+                + "      settings:\n"
+                + "        forbiddenLabels: [other]\n"
+                + "single:\n"
+                + "  module: "
+                + wapc
+                + "\n");
+    Path ca = dir.resolve("ca.pem");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "-jar",
+            ServeIT.jar(),
+            "serve",
+            "--policies",
+            policies.toString(),
+            "--address",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--metrics-port",
+            "0",
+            "--ca-out",
+            ca.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment()
+        .put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort());
+    pb.environment().put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+    pb.environment().put("OTEL_BSP_SCHEDULE_DELAY", "100");
+    pb.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "300");
+    Process p = pb.start();
+    List<String> stderr = new CopyOnWriteArrayList<>();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  stderr.add(line);
+                  var m = ServeIT.LISTENING.matcher(line);
+                  if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                  }
+                }
+                port.completeExceptionally(new IllegalStateException("exited: " + stderr));
+              } catch (Exception e) {
+                port.completeExceptionally(e);
+              }
+            });
+    reader.start();
+    try {
+      int bound = port.get(60, TimeUnit.SECONDS);
+      Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA file");
+      HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("https://localhost:" + bound + "/validate/pod-group"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Fixture.request("kubewarden/pod-create.json")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(Fixture.json(r).path("response").path("allowed").asBoolean()).isTrue();
+      Fixture.await(
+          () -> spans.stream().anyMatch(s -> s.name().equals("validation")), "the request span");
+      Fixture.await(
+          () -> metrics.contains("kubewarden_policy_evaluations_total"), "the kubewarden metric");
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+    ReceivedSpan request =
+        spans.stream().filter(s -> s.name().equals("validation")).findFirst().orElseThrow();
+    List<ReceivedSpan> trace =
+        spans.stream().filter(s -> s.traceId().equals(request.traceId())).toList();
+    // the request's span and one per policy evaluated: both members of the group
+    assertThat(trace).hasSize(3);
+    List<ReceivedSpan> evaluations =
+        trace.stream().filter(s -> s.name().equals("policy_evaluation")).toList();
+    assertThat(evaluations)
+        .extracting(s -> s.attrs().get("policy_id"))
+        .containsExactlyInAnyOrder("pod-group/first", "pod-group/second");
+    assertThat(evaluations).allSatisfy(s -> assertThat(s.parentId()).isNotEmpty());
+    assertThat(request.attrs()).containsEntry("policy_id", "pod-group");
+    assertThat(metrics).contains("kubewarden_policy_evaluation_latency_milliseconds");
+    assertThat(services).contains("k8s-wasm");
+  }
+
+  private void traces(byte[] body) throws IOException {
+    for (UnknownFieldSet resourceSpans : messages(UnknownFieldSet.parseFrom(body), 1)) {
+      for (UnknownFieldSet scopeSpans : messages(resourceSpans, 2)) {
+        for (UnknownFieldSet span : messages(scopeSpans, 2)) {
+          Map<String, String> attrs = new LinkedHashMap<>();
+          for (UnknownFieldSet kv : messages(span, 9)) {
+            List<UnknownFieldSet> value = messages(kv, 2);
+            attrs.put(
+                text(kv, 1),
+                value.isEmpty() || !value.get(0).hasField(1) ? "" : text(value.get(0), 1));
+          }
+          spans.add(new ReceivedSpan(hex(span, 1), hex(span, 4), text(span, 5), Map.copyOf(attrs)));
+        }
+      }
+    }
+  }
+
+  private void metrics(byte[] body) throws IOException {
+    for (UnknownFieldSet resourceMetrics : messages(UnknownFieldSet.parseFrom(body), 1)) {
+      for (UnknownFieldSet resource : messages(resourceMetrics, 1)) {
+        for (UnknownFieldSet kv : messages(resource, 1)) {
+          if (text(kv, 1).equals("service.name")) {
+            services.add(text(messages(kv, 2).get(0), 1));
+          }
+        }
+      }
+      for (UnknownFieldSet scopeMetrics : messages(resourceMetrics, 2)) {
+        for (UnknownFieldSet metric : messages(scopeMetrics, 2)) {
+          metrics.add(text(metric, 1));
+        }
+      }
+    }
+  }
+
+  private static List<UnknownFieldSet> messages(UnknownFieldSet set, int field) throws IOException {
+    List<UnknownFieldSet> out = new ArrayList<>();
+    if (set.hasField(field)) {
+      for (ByteString b : set.getField(field).getLengthDelimitedList()) {
+        out.add(UnknownFieldSet.parseFrom(b));
+      }
+    }
+    return out;
+  }
+
+  private static String text(UnknownFieldSet set, int field) {
+    return set.hasField(field)
+        ? set.getField(field).getLengthDelimitedList().get(0).toStringUtf8()
+        : "";
+  }
+
+  private static String hex(UnknownFieldSet set, int field) {
+    return set.hasField(field)
+        ? HexFormat.of()
+            .formatHex(set.getField(field).getLengthDelimitedList().get(0).toByteArray())
+        : "";
+  }
+}
