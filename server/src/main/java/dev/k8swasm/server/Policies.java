@@ -3,7 +3,7 @@ package dev.k8swasm.server;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionController;
 import dev.k8swasm.admission.AdmissionHook;
-import dev.k8swasm.admission.RuleWithOperations;
+import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.config.ChainOptions;
