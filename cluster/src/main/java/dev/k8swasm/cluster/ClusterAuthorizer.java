@@ -91,7 +91,7 @@ public final class ClusterAuthorizer implements CachingAuthorizer {
       answer = client.authorization().v1().subjectAccessReview().create(request);
     } catch (KubernetesClientException e) {
       throw ClusterErrors.of(
-          "create a SubjectAccessReview", "subjectaccessreviews (verb create)", e);
+          "create a SubjectAccessReview", "create on subjectaccessreviews.authorization.k8s.io", e);
     }
     SubjectAccessReviewStatus status = answer == null ? null : answer.getStatus();
     if (status == null) {

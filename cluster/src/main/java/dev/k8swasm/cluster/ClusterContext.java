@@ -221,7 +221,8 @@ public final class ClusterContext implements KubernetesContext, AutoCloseable {
               : op.inNamespace(namespace).withName(name).get();
       return Optional.ofNullable(found).map(o -> toJson(o, false));
     } catch (KubernetesClientException e) {
-      throw ClusterErrors.of("get " + type + " '" + name + "'", definition.getPlural(), e);
+      throw ClusterErrors.of(
+          "get " + type + " '" + name + "'", ClusterErrors.read(definition.getPlural()), e);
     }
   }
 
@@ -245,7 +246,7 @@ public final class ClusterContext implements KubernetesContext, AutoCloseable {
       }
       return out;
     } catch (KubernetesClientException e) {
-      throw ClusterErrors.of("list " + type, definition.getPlural(), e);
+      throw ClusterErrors.of("list " + type, ClusterErrors.read(definition.getPlural()), e);
     }
   }
 
@@ -379,7 +380,8 @@ public final class ClusterContext implements KubernetesContext, AutoCloseable {
     try {
       resources = client.getApiResources(type.apiVersion());
     } catch (KubernetesClientException e) {
-      throw ClusterErrors.of("discover the resources of " + type.apiVersion(), "the API group", e);
+      throw ClusterErrors.of(
+          "discover the resources of " + type.apiVersion(), "get on the discovery endpoints", e);
     }
     if (resources != null && resources.getResources() != null) {
       for (APIResource r : resources.getResources()) {

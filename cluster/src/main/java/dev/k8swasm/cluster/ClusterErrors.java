@@ -15,13 +15,18 @@ final class ClusterErrors {
   /**
    * The error a policy reads when {@code what} (e.g. "list v1/Ingress") failed with {@code e}.
    *
-   * @param resource the plural resource name, for the RBAC hint
+   * @param grant what RBAC must allow, e.g. "get, list and watch on configmaps"
    */
-  static HostCapabilityException of(String what, String resource, Throwable e) {
-    return new HostCapabilityException(describe(what, resource, e), e);
+  static HostCapabilityException of(String what, String grant, Throwable e) {
+    return new HostCapabilityException(describe(what, grant, e), e);
   }
 
-  static String describe(String what, String resource, Throwable e) {
+  /** The RBAC verbs the caches need on {@code plural}. */
+  static String read(String plural) {
+    return "get, list and watch on " + plural;
+  }
+
+  static String describe(String what, String grant, Throwable e) {
     Throwable t = unwrap(e);
     if (t instanceof KubernetesClientException k && k.getCode() > 0) {
       int code = k.getCode();
@@ -38,8 +43,8 @@ final class ClusterErrors {
         case 403 ->
             "the Kubernetes API server refused to "
                 + what
-                + " (403 Forbidden): grant get, list and watch on "
-                + resource
+                + " (403 Forbidden): grant "
+                + grant
                 + " to the service account or user"
                 + (status == null ? "" : " (" + oneLine(status) + ")");
         case 404 ->

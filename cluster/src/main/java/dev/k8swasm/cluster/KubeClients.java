@@ -88,7 +88,10 @@ public final class KubeClients {
                 + "' is not in the kubeconfig (contexts: "
                 + (all.isEmpty()
                     ? "none"
-                    : all.stream().map(NamedContext::getName).collect(Collectors.joining(", ")))
+                    : all.stream()
+                        .map(NamedContext::getName)
+                        .sorted()
+                        .collect(Collectors.joining(", ")))
                 + ")");
       }
     }

@@ -1,6 +1,7 @@
 package dev.k8swasm.cluster;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,9 @@ final class LabelQuery {
         }
         out.add(
             new Requirement(
-                m.group(1), m.group(3).equals("in") ? Op.IN : Op.NOT_IN, Set.copyOf(values)));
+                m.group(1),
+                m.group(3).equals("in") ? Op.IN : Op.NOT_IN,
+                Set.copyOf(new HashSet<>(values))));
       } else if ((m = EQUALITY.matcher(p)).matches()) {
         String value = value(m.group(4).trim(), p);
         out.add(

@@ -60,7 +60,8 @@ final class TypeCache {
             LOG.warn(
                 "informer cache of {} failed to start: {}",
                 type,
-                ClusterErrors.describe("list " + type, definition.getPlural(), e));
+                ClusterErrors.describe(
+                    "list " + type, ClusterErrors.read(definition.getPlural()), e));
           }
         });
   }
@@ -93,7 +94,7 @@ final class TypeCache {
     LOG.warn(
         "informer cache of {} lost its watch, reconnecting: {}",
         type,
-        ClusterErrors.describe("watch " + type, definition.getPlural(), t));
+        ClusterErrors.describe("watch " + type, ClusterErrors.read(definition.getPlural()), t));
     return true;
   }
 
@@ -117,7 +118,8 @@ final class TypeCache {
       Thread.currentThread().interrupt();
       throw new HostCapabilityException("interrupted while loading the cache of " + type, e);
     } catch (ExecutionException e) {
-      throw ClusterErrors.of("list " + type, definition.getPlural(), e.getCause());
+      throw ClusterErrors.of(
+          "list " + type, ClusterErrors.read(definition.getPlural()), e.getCause());
     } catch (TimeoutException e) {
       Throwable last = lastError;
       throw new HostCapabilityException(
@@ -128,7 +130,9 @@ final class TypeCache {
               + " ms"
               + (last == null
                   ? " (the Kubernetes API server is slow or unreachable)"
-                  : ": " + ClusterErrors.describe("list " + type, definition.getPlural(), last)));
+                  : ": "
+                      + ClusterErrors.describe(
+                          "list " + type, ClusterErrors.read(definition.getPlural()), last)));
     }
   }
 
@@ -164,14 +168,16 @@ final class TypeCache {
               + (last == null
                   ? ""
                   : " ("
-                      + ClusterErrors.describe("list " + type, definition.getPlural(), last)
+                      + ClusterErrors.describe(
+                          "list " + type, ClusterErrors.read(definition.getPlural()), last)
                       + ")"));
     }
     if (synced.isCompletedExceptionally()) {
       try {
         synced.join();
       } catch (RuntimeException e) {
-        return Optional.of(ClusterErrors.describe("list " + type, definition.getPlural(), e));
+        return Optional.of(
+            ClusterErrors.describe("list " + type, ClusterErrors.read(definition.getPlural()), e));
       }
     }
     if (!informer.isWatching()) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.kubewarden.capabilities.CapabilityDispatcher;
+import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
+import dev.k8swasm.kubewarden.capabilities.HostCapabilityAllowList;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilityException;
 import dev.k8swasm.kubewarden.capabilities.KubernetesContext.GetResourceRequest;
 import dev.k8swasm.kubewarden.capabilities.KubernetesContext.ListResourcesRequest;
@@ -16,9 +20,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -325,6 +331,47 @@ class ClusterContextTest {
         .resource(new ConfigMapBuilder().withNewMetadata().withName("y").endMetadata().build())
         .create();
     eventually(() -> context.listResourcesAll(all).size() == 2);
+  }
+
+  @Test
+  void thePolicysHostCallsGetFieldMaskedObjectsAndOneLineErrors() throws Exception {
+    ingress("shop", "web", "shop.example.com", Map.of("app", "web"));
+    CapabilityDispatcher d =
+        new CapabilityDispatcher(
+            "unique-ingress-host",
+            HostCapabilityAllowList.of(List.of("kubernetes/*")),
+            Set.of(INGRESS),
+            HostCapabilities.builder().kubernetes(context).build());
+    byte[] list =
+        d.call(
+            "kubewarden",
+            "kubernetes",
+            "list_resources_all",
+            ("{\"api_version\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\","
+                    + "\"field_masks\":[\"metadata.name\",\"spec.rules.host\"]}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(Json.readTree(list))
+        .isEqualTo(
+            Json.readTree(
+                ("{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"IngressList\",\"metadata\":{},"
+                        + "\"items\":[{\"metadata\":{\"name\":\"web\"},\"spec\":{\"rules\":[{\"host\":\"shop.example.com\"}]}}]}")
+                    .getBytes(StandardCharsets.UTF_8)));
+
+    api.proxy().down();
+    eventually(() -> context.notReady().isPresent());
+    assertThatThrownBy(
+            () ->
+                d.call(
+                    "kubewarden",
+                    "kubernetes",
+                    "list_resources_all",
+                    "{\"api_version\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\"}"
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(HostCapabilityException.class)
+        .hasMessageStartingWith(
+            "Callback evaluation failure: cannot reach the Kubernetes API server: the cache of"
+                + " networking.k8s.io/v1/Ingress has had no watch for")
+        .hasMessageNotContaining("\n");
   }
 
   @Test
