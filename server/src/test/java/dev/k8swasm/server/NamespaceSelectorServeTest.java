@@ -142,7 +142,7 @@ class NamespaceSelectorServeTest {
     Fixture.await(() -> s.get(WebhookServer.READYZ).statusCode() == 503, "not ready");
     HttpResponse<String> r = s.get(WebhookServer.READINESS);
     assertThat(r.statusCode()).isEqualTo(503);
-    assertThat(r.body()).contains("not ready: v1/Namespace: watch lost, reconnecting");
+    assertThat(r.body()).contains("not ready: cannot reach the Kubernetes API server");
     assertThat(s.server.ready()).isFalse();
     api.proxy().up();
     Fixture.await(() -> s.get(WebhookServer.READYZ).statusCode() == 200, "ready again");
