@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -45,7 +46,8 @@ public final class KubewardenRunOptions {
       names = "--allow-context-aware",
       description =
           "Kubewarden: grant kubernetes/* for the resources listed in the policy's metadata"
-              + " (contextAwareResources), as kwctl does.")
+              + " (contextAwareResources) and answer from the cluster of --kubeconfig, KUBECONFIG"
+              + " or ~/.kube/config, as kwctl does (with a replayed session: from the session).")
   boolean allowContextAware;
 
   @Option(
@@ -62,6 +64,8 @@ public final class KubewardenRunOptions {
       description =
           "Kubewarden: record every host capability exchange to FILE (kwctl's session format).")
   Path record;
+
+  @Mixin ClusterOptions cluster;
 
   /** Used by picocli. */
   public KubewardenRunOptions() {}
@@ -84,6 +88,7 @@ public final class KubewardenRunOptions {
     if (record != null) {
       given.add("--record-host-capabilities-interactions");
     }
+    given.addAll(cluster.given());
     return given;
   }
 
@@ -113,6 +118,11 @@ public final class KubewardenRunOptions {
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), e);
       }
+    }
+    if (allowContextAware && replay == null) {
+      // the cluster of the kubeconfig, as kwctl reads it; connected on the policy's first call
+      ClusterOptions.LazyCluster k8s = cluster.lazy().prefetch();
+      host.kubernetes(k8s.kubernetes()).authorizer(k8s.authorizer());
     }
     if (record != null) {
       try {

@@ -219,6 +219,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin DebugOption debug;
 
+  @Mixin ClusterOptions clusterOptions;
+
+  /** The cluster context-aware policies read, when serve runs with one. */
+  private ClusterOptions.Cluster cluster;
+
   /** Used by picocli. */
   public ServeCommand() {}
 
@@ -249,10 +254,21 @@ public final class ServeCommand implements Callable<Integer> {
     }
     WebhookServer server;
     try {
+      if (clusterOptions.serveUsesCluster()) {
+        // in-cluster (service account) or --kubeconfig: context-aware policies read the cluster,
+        // namespaceSelectors are applied here, readiness waits for the caches
+        cluster = ClusterOptions.Cluster.of(clusterOptions.client());
+        builder
+            .namespaceLabels(cluster.context().namespaceLabels())
+            .readiness(cluster.context()::notReady);
+      }
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {
       if (telemetry != null) {
         telemetry.close();
+      }
+      if (cluster != null) {
+        cluster.close();
       }
       throw e;
     }
@@ -296,6 +312,9 @@ public final class ServeCommand implements Callable<Integer> {
                   server.close();
                   if (telemetry != null) {
                     telemetry.close();
+                  }
+                  if (cluster != null) {
+                    cluster.close();
                   }
                   stopped.countDown();
                 },
@@ -369,6 +388,9 @@ public final class ServeCommand implements Callable<Integer> {
     registry.apply(b, dev.k8swasm.source.SourceOptions.PullPolicy.ALWAYS);
     if (debug.enabled()) {
       b.debug(true);
+    }
+    if (cluster != null) {
+      ClusterCapabilities.apply(b, cluster.context(), cluster.authorizer());
     }
     return b;
   }

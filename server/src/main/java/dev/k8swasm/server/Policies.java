@@ -3,6 +3,7 @@ package dev.k8swasm.server;
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionController;
 import dev.k8swasm.admission.AdmissionHook;
+import dev.k8swasm.admission.NamespaceLabels;
 import dev.k8swasm.admission.rules.RuleWithOperations;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.AuthorizerChain;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Admission is served in phases, as kube-apiserver calls webhooks: {@code /mutate} runs only the
  * mutating modules (and answers with their JSONPatch), {@code /validate} only the validating ones,
  * and {@code /mutate/NAME} / {@code /validate/NAME} one module. All these chains share the modules
- * of one {@link AdmissionChain} built from the configuration. The server cannot look up namespace
- * labels, so a module's {@code namespaceSelector} is left to kube-apiserver (it is written into the
- * generated webhook configuration) and not applied by the server.
+ * of one {@link AdmissionChain} built from the configuration. A module's {@code namespaceSelector}
+ * is applied by the server when it can look namespace labels up ({@link
+ * ChainOptions#namespaceLabels()}, e.g. from a cluster's informer cache); otherwise it is left to
+ * kube-apiserver (it is written into the generated webhook configuration).
  */
 final class Policies {
   private static final Logger LOG = LoggerFactory.getLogger(Policies.class);
@@ -63,7 +65,8 @@ final class Policies {
       AuthorizerChain authorizer,
       AdmissionChain admission,
       List<PolicyGroup> groups,
-      List<AdmissionChain> groupMembers) {
+      List<AdmissionChain> groupMembers,
+      NamespaceLabels namespaceLabels) {
     this.generation = generation;
     this.config = config;
     this.authenticator = authenticator;
@@ -73,10 +76,14 @@ final class Policies {
     Map<String, AdmissionChain> v = new LinkedHashMap<>();
     Set<String> monitored = monitored(config);
     if (admission != null) {
-      this.mutators = phase(admission.mutators(), monitored);
-      this.validators = phase(admission.validators(), monitored);
-      admission.mutators().forEach(h -> m.put(h.name(), phase(List.of(h), monitored)));
-      admission.validators().forEach(h -> v.put(h.name(), phase(List.of(h), monitored)));
+      this.mutators = phase(admission.mutators(), monitored, namespaceLabels);
+      this.validators = phase(admission.validators(), monitored, namespaceLabels);
+      admission
+          .mutators()
+          .forEach(h -> m.put(h.name(), phase(List.of(h), monitored, namespaceLabels)));
+      admission
+          .validators()
+          .forEach(h -> v.put(h.name(), phase(List.of(h), monitored, namespaceLabels)));
     } else {
       this.mutators = null;
       this.validators = null;
@@ -232,7 +239,8 @@ final class Policies {
       closeAll(built);
       throw new ConfigException(problems);
     }
-    if (admission != null) {
+    NamespaceLabels namespaceLabels = options.namespaceLabels().orElse(null);
+    if (admission != null && namespaceLabels == null) {
       for (AdmissionHook h : admission.mutators()) {
         noteNamespaceSelector(h);
       }
@@ -240,7 +248,8 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
-    return new Policies(generation, config, authn, authz, admission, groups, members);
+    return new Policies(
+        generation, config, authn, authz, admission, groups, members, namespaceLabels);
   }
 
   /**
@@ -302,21 +311,29 @@ final class Policies {
   }
 
   /**
-   * A chain of {@code hooks} as the server runs them (without namespace selectors), the policies of
-   * a policies.yml in {@code monitored} in policy-server's monitor mode.
+   * A chain of {@code hooks} as the server runs them: with their namespace selectors when namespace
+   * labels can be looked up, without them otherwise; the policies of a policies.yml in {@code
+   * monitored} in policy-server's monitor mode.
    */
-  private static AdmissionChain phase(List<AdmissionHook> hooks, Set<String> monitored) {
+  private static AdmissionChain phase(
+      List<AdmissionHook> hooks, Set<String> monitored, NamespaceLabels namespaceLabels) {
     AdmissionChain.Builder b = AdmissionChain.builder();
     for (AdmissionHook h : hooks) {
       AdmissionController controller =
           monitored.contains(h.name()) ? new MonitorMode(h.name(), h.controller()) : h.controller();
-      b.add(
+      AdmissionHook.Builder hook =
           AdmissionHook.builder(h.name(), controller)
               .rules(h.rules())
               .failurePolicy(h.failurePolicy())
               .objectSelector(h.objectSelector())
-              .reinvocationPolicy(h.reinvocationPolicy())
-              .build());
+              .reinvocationPolicy(h.reinvocationPolicy());
+      if (namespaceLabels != null) {
+        hook.namespaceSelector(h.namespaceSelector());
+      }
+      b.add(hook.build());
+    }
+    if (namespaceLabels != null) {
+      b.namespaceLabels(namespaceLabels);
     }
     return b.build();
   }
