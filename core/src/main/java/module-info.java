@@ -9,7 +9,7 @@ module dev.k8swasm.core {
   requires transitive com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;
   requires org.slf4j;
-  // fabric8's zjsonpatch has no Automatic-Module-Name: this is its file-name derived name.
+  // zjsonpatch (com.flipkart) has no Automatic-Module-Name: this is its file-name derived name.
   requires zjsonpatch;
 
   exports dev.k8swasm.admission;

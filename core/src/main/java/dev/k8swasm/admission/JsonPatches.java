@@ -2,11 +2,11 @@ package dev.k8swasm.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.fabric8.zjsonpatch.CompatibilityFlags;
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
-import io.fabric8.zjsonpatch.JsonPatch;
-import io.fabric8.zjsonpatch.JsonPatchException;
+import com.flipkart.zjsonpatch.CompatibilityFlags;
+import com.flipkart.zjsonpatch.DiffFlags;
+import com.flipkart.zjsonpatch.JsonDiff;
+import com.flipkart.zjsonpatch.JsonPatch;
+import com.flipkart.zjsonpatch.JsonPatchApplicationException;
 import java.util.EnumSet;
 import java.util.Objects;
 
@@ -47,7 +47,7 @@ public final class JsonPatches {
     }
     try {
       return JsonPatch.apply(patch, target, APPLY_FLAGS);
-    } catch (JsonPatchException | IllegalArgumentException e) {
+    } catch (JsonPatchApplicationException | IllegalArgumentException e) {
       throw new IllegalArgumentException("JSONPatch does not apply: " + e.getMessage(), e);
     }
   }
