@@ -162,7 +162,7 @@ final class Policies {
                 c.name(),
                 h.controller(),
                 h.mutating(),
-                Optional.ofNullable(file.messages().get(c.name())),
+                file.messages().get(c.name()),
                 file.modes().getOrDefault(c.name(), "protect")));
       }
     }
@@ -173,7 +173,7 @@ final class Policies {
       out.put(
           g.id(),
           new PolicyServerReviews.Policy(
-              g.id(), g, false, Optional.empty(), groupModes.getOrDefault(g.id(), "protect")));
+              g.id(), g, false, null, groupModes.getOrDefault(g.id(), "protect")));
     }
     return Map.copyOf(out);
   }

@@ -8,6 +8,7 @@ import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.FailureReason;
 import dev.k8swasm.module.ModuleException;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,20 +40,51 @@ final class PolicyServerReviews {
   }
 
   /**
-   * One policy of a policies.yml, as served.
-   *
-   * @param id the policy id
-   * @param controller its controller (mutating when {@code allowedToMutate})
-   * @param allowedToMutate whether a patch may be returned
-   * @param message the custom rejection message, if any
-   * @param mode {@code protect} or {@code monitor}
+   * One policy of a policies.yml, as served: its id, its controller (mutating when {@code
+   * allowedToMutate}), whether a patch may be returned, its custom rejection message if any, and
+   * its mode ({@code protect} or {@code monitor}).
    */
-  record Policy(
-      String id,
-      AdmissionController controller,
-      boolean allowedToMutate,
-      Optional<String> message,
-      String mode) {}
+  static final class Policy {
+    private final String id;
+    private final AdmissionController controller;
+    private final boolean allowedToMutate;
+    private final String message;
+    private final String mode;
+
+    /** A policy; {@code message} null when it has no custom rejection message. */
+    Policy(
+        String id,
+        AdmissionController controller,
+        boolean allowedToMutate,
+        String message,
+        String mode) {
+      this.id = Objects.requireNonNull(id, "id");
+      this.controller = Objects.requireNonNull(controller, "controller");
+      this.allowedToMutate = allowedToMutate;
+      this.message = message;
+      this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    String id() {
+      return id;
+    }
+
+    AdmissionController controller() {
+      return controller;
+    }
+
+    boolean allowedToMutate() {
+      return allowedToMutate;
+    }
+
+    Optional<String> message() {
+      return Optional.ofNullable(message);
+    }
+
+    String mode() {
+      return mode;
+    }
+  }
 
   private PolicyServerReviews() {}
 

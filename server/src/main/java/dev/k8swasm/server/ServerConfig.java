@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,23 +43,68 @@ import java.util.Set;
  * authentication also {@code implicitAudiences}; for admission also an inline
  * AdmissionConfiguration), or {@code path:} to a file in that format. Reading validates the
  * structure and every field; it does not load modules.
- *
- * @param file the configuration file
- * @param settings the server settings it holds
- * @param authentication the authentication modules, if configured
- * @param authorization the authorization modules, if configured
- * @param admission the admission modules, if configured (with the policies of {@code policies})
- * @param policies the policy-server {@code policies.yml}, if configured
- * @param files every file the configuration is made of: this file, section files and module files
  */
-record ServerConfig(
-    Path file,
-    FileSettings settings,
-    Optional<PolicyConfig> authentication,
-    Optional<PolicyConfig> authorization,
-    Optional<PolicyConfig> admission,
-    Optional<PoliciesFile> policies,
-    Set<Path> files) {
+final class ServerConfig {
+  private final Path file;
+  private final FileSettings settings;
+  private final PolicyConfig authentication;
+  private final PolicyConfig authorization;
+  private final PolicyConfig admission;
+  private final PoliciesFile policies;
+  private final Set<Path> files;
+
+  private ServerConfig(
+      Path file,
+      FileSettings settings,
+      Optional<PolicyConfig> authentication,
+      Optional<PolicyConfig> authorization,
+      Optional<PolicyConfig> admission,
+      Optional<PoliciesFile> policies,
+      Set<Path> files) {
+    files = Set.copyOf(files);
+    this.file = file;
+    this.settings = settings;
+    this.authentication = authentication.orElse(null);
+    this.authorization = authorization.orElse(null);
+    this.admission = admission.orElse(null);
+    this.policies = policies.orElse(null);
+    this.files = files;
+  }
+
+  /** The configuration file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The server settings it holds. */
+  public FileSettings settings() {
+    return settings;
+  }
+
+  /** The authentication modules, if configured. */
+  public Optional<PolicyConfig> authentication() {
+    return Optional.ofNullable(authentication);
+  }
+
+  /** The authorization modules, if configured. */
+  public Optional<PolicyConfig> authorization() {
+    return Optional.ofNullable(authorization);
+  }
+
+  /** The admission modules, if configured (with the policies of {@code policies}). */
+  public Optional<PolicyConfig> admission() {
+    return Optional.ofNullable(admission);
+  }
+
+  /** The policy-server {@code policies.yml}, if configured. */
+  public Optional<PoliciesFile> policies() {
+    return Optional.ofNullable(policies);
+  }
+
+  /** Every file the configuration is made of: this file, section files and module files. */
+  public Set<Path> files() {
+    return files;
+  }
 
   static final String AUTHENTICATION = "authentication";
   static final String AUTHORIZATION = "authorization";
@@ -85,10 +131,6 @@ record ServerConfig(
           "limits",
           POLICIES);
 
-  ServerConfig {
-    files = Set.copyOf(files);
-  }
-
   /** Server settings found in the file; null = not set. Paths are resolved. */
   record FileSettings(
       String address,
@@ -112,7 +154,7 @@ record ServerConfig(
 
   /** Whether any section is configured. */
   boolean empty() {
-    return authentication.isEmpty() && authorization.isEmpty() && admission.isEmpty();
+    return authentication == null && authorization == null && admission == null;
   }
 
   /**
@@ -581,5 +623,41 @@ record ServerConfig(
       return null;
     }
     return v.booleanValue();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ServerConfig o
+        && Objects.equals(file, o.file)
+        && Objects.equals(settings, o.settings)
+        && Objects.equals(authentication, o.authentication)
+        && Objects.equals(authorization, o.authorization)
+        && Objects.equals(admission, o.admission)
+        && Objects.equals(policies, o.policies)
+        && Objects.equals(files, o.files);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(file, settings, authentication, authorization, admission, policies, files);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig[file="
+        + file
+        + ", settings="
+        + settings
+        + ", authentication="
+        + authentication
+        + ", authorization="
+        + authorization
+        + ", admission="
+        + admission
+        + ", policies="
+        + policies
+        + ", files="
+        + files
+        + "]";
   }
 }
