@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * An {@code admissionregistration.k8s.io/v1 RuleWithOperations}: which requests a module sees.
- * Matching follows Kubernetes exactly; see {@link RuleMatcher}.
+ * Matching follows Kubernetes exactly; see {@link dev.k8swasm.admission.RuleMatcher}.
  *
  * @param operations {@code CREATE}, {@code UPDATE}, {@code DELETE}, {@code CONNECT} or {@code *}
  * @param apiGroups API groups ({@code ""} = core) or {@code *}
