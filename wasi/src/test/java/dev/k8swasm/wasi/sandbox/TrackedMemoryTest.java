@@ -159,6 +159,34 @@ class TrackedMemoryTest {
   }
 
   @Test
+  void growthWithinTheCapacityKeptByARestoreStartsZeroedAndBigGrowthIsGivenBack() {
+    TrackedMemory memory = new TrackedMemory(new MemoryLimits(2, 400), 400);
+    memory.writeI32(100, 42);
+    MemorySnapshot snapshot = memory.snapshot();
+    memory.clearDirty();
+    assertThat(memory.grow(6)).isEqualTo(2);
+    memory.fill((byte) 0x33, 2 * PAGE, 8 * PAGE);
+    memory.restore(snapshot, false);
+    assertThat(memory.capacity()).as("the grown capacity is kept").isGreaterThanOrEqualTo(8 * PAGE);
+    assertThatThrownBy(() -> memory.readInt(2 * PAGE)).isInstanceOf(WasmRuntimeException.class);
+
+    assertThat(memory.grow(6)).isEqualTo(2);
+    for (int i = 2 * PAGE; i < 8 * PAGE; i++) {
+      if (memory.read(i) != 0) {
+        throw new AssertionError("byte " + i + " of a re-grown page is not zero");
+      }
+    }
+    assertThat(memory.grow(390)).isEqualTo(8); // 398 pages: far past what a restore keeps
+    memory.writeLong(398 * PAGE - 8, -1L);
+    memory.restore(snapshot, false);
+
+    assertRestored(memory, snapshot);
+    assertThat(memory.capacity()).isLessThanOrEqualTo(2 * PAGE + TrackedMemory.MAX_SPARE_BYTES);
+    assertThat(memory.grow(396)).isEqualTo(2);
+    assertThat(memory.readLong(398 * PAGE - 8)).isZero();
+  }
+
+  @Test
   void aFullRestoreOverwritesEverything() {
     TrackedMemory source = memory();
     MemorySnapshot snapshot = source.snapshot();
