@@ -15,11 +15,13 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
+import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -264,6 +266,9 @@ public enum Scenario {
             .path(Fixtures.benchModule("kubewarden/" + file + ".wasm"))
             .type(ModuleType.KUBEWARDEN)
             .settings(s8Settings(scenario))
+            // a first call runs in the JVM's interpreter before the JIT has compiled the guest,
+            // which on a busy machine takes longer than the default deadline of 2 s
+            .limits(Limits.builder().timeout(Duration.ofSeconds(30)).build())
             .engine(engine)
             .strategy(strategy)
             .build();
