@@ -73,7 +73,10 @@ if $quick; then
   # or two, until C2 has compiled it (later on a busy machine): five warm-up seconds
   warm=(-f 1 -wi 5 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
-    -p scenario=S1,S2,S3,S4,S4W,S5,S7,S8D,S8R,S9 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
+    -p scenario=S1,S2,S3,S4,S4W,S5,S7,S9 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
+  # the real TinyGo policies: their guests are big, so the JIT needs longer to settle
+  jmh latency-s8 'EvaluationBenchmark.latency' -f 1 -wi 8 -w 1s -i 1 -r 2s -prof gc \
+    -p scenario=S8D,S8R -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
   # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores
