@@ -187,6 +187,24 @@ class TrackedMemoryTest {
   }
 
   @Test
+  void aFullRestoreGrowsANewMemoryToASnapshotTakenAfterGrowth() {
+    TrackedMemory warmed = memory();
+    warmed.grow(3);
+    warmed.writeLong(5 * PAGE - 8, 0x0102030405060708L);
+    warmed.fill((byte) 0x44, 3 * PAGE, 3 * PAGE + 5000);
+    MemorySnapshot snapshot = warmed.snapshot();
+    TrackedMemory fresh = new TrackedMemory(new MemoryLimits(2, 6), 6);
+
+    fresh.restore(snapshot, true);
+
+    assertRestored(fresh, snapshot);
+    assertThat(fresh.pages()).isEqualTo(5);
+    assertThat(fresh.readLong(5 * PAGE - 8)).isEqualTo(0x0102030405060708L);
+    assertThat(fresh.grow(1)).isEqualTo(5);
+    assertThat(fresh.readLong(5 * PAGE)).isZero();
+  }
+
+  @Test
   void aFullRestoreOverwritesEverything() {
     TrackedMemory source = memory();
     MemorySnapshot snapshot = source.snapshot();
