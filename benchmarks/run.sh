@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark protocol (benchmarks/README.md):
-# JMH benchmarks of scenarios S1-S7 (and S4W) and S9 (Rego), the V8 reference (Node.js,
+# JMH benchmarks of scenarios S1-S7 (and S4W), S8 (real TinyGo Kubewarden policies) and S9
+# (Rego), the V8 reference (Node.js,
 # benchmarks/v8/bench.mjs on the lean hosts of hosts.mjs; v8/rego.mjs for S9) and the native
 # reference (gcc -O2) in one run, then writes benchmarks/results/latest.md and
 # latest.json.
@@ -8,7 +9,7 @@
 #   benchmarks/run.sh [--quick] [--no-build] [--jvm-args "..."]
 #
 #   --quick     few iterations, compiler engine for all scenarios and the
-#               interpreter for S1 only, 2-thread scaling for S1 only; < 3 min
+#               interpreter for S1 only, 2-thread scaling for S1 only; ~4 min
 #   (default)   every scenario x strategy x engine, more iterations; ~30+ min
 #   --no-build  use the existing benchmarks/target/benchmarks.jar
 #   --jvm PATH  the java binary of the benchmark JVMs (default: the one on PATH)
@@ -32,7 +33,7 @@ while (($#)); do
     --no-build) build=false ;;
     --jvm-args) jvm_args="$2"; shift ;;
     --jvm) jvm=(-jvm "$2"); shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -73,6 +74,9 @@ if $quick; then
   warm=(-f 1 -wi 5 -w 1s -i 1 -r 1s)
   jmh latency 'EvaluationBenchmark.latency' "${warm[@]}" -prof gc \
     -p scenario=S1,S2,S3,S4,S4W,S5,S7,S9 -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
+  # the real TinyGo policies: their guests are big, so the JIT needs longer to settle
+  jmh latency-s8 'EvaluationBenchmark.latency' -f 1 -wi 8 -w 1s -i 1 -r 2s -prof gc \
+    -p scenario=S8D,S8R -p strategy=SNAPSHOT,FRESH -p engine=COMPILER
   jmh latency-interpreter 'EvaluationBenchmark.latency' "${iter[@]}" -prof gc \
     -p scenario=S1 -p strategy=SNAPSHOT,FRESH -p engine=INTERPRETER
   # two threads need a longer warm-up: the JIT compiles the guest code on the same 2 cores

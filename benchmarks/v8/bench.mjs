@@ -63,6 +63,10 @@ const authenticator = new WasiContractHost(compile(join(modules, 'magic_authenti
 const mutator = new WasiContractHost(compile(join(modules, 'magic_mutator.wasm')));
 const wapc = new WapcHost(compile(join(modules, 'kubewarden', 'policy_wapc_start.wasm')));
 const wasiPolicy = new KubewardenWasiHost(compile(join(modules, 'kubewarden', 'policy_wasi.wasm')));
+// S8: real TinyGo-built Kubewarden policies (benchmarks/modules/kubewarden)
+const realPolicies = join(root, 'benchmarks', 'modules', 'kubewarden');
+const denyList = new WapcHost(compile(join(realPolicies, 'pod-name-deny-list.wasm')));
+const safeLabels = new WapcHost(compile(join(realPolicies, 'safe-labels.wasm')));
 const VALIDATE = encoder.encode('validate');
 const s1 = input('S1');
 const s2 = input('S2');
@@ -70,6 +74,8 @@ const s3 = input('S3');
 const s4 = input('S4'); // the waPC validate payload
 const s4w = input('S4W'); // the same bytes, on the WASI-mode policy's stdin
 const s7 = input('S7');
+const s8d = input('S8D'); // the waPC validate payloads, settings included
+const s8r = input('S8R');
 
 // One timed call per scenario: the host call and parsing the answer.
 const json = (bytes) => JSON.parse(decoder.decode(bytes));
@@ -85,6 +91,8 @@ const scenarioCalls = {
   S4: () => json(wapc.call(VALIDATE, s4)),
   S4W: runWasiPolicy,
   S7: () => json(validator.call('validate', s7)),
+  S8D: () => json(denyList.call(VALIDATE, s8d)),
+  S8R: () => json(safeLabels.call(VALIDATE, s8r)),
 };
 
 if (answersOnly) {
@@ -97,6 +105,8 @@ if (answersOnly) {
     S4: text(wapc.call(VALIDATE, s4)),
     S4W: { exitCode: r.exitCode, stdout: text(r.stdout), stderr: text(r.stderr) },
     S7: text(validator.call('validate', s7)),
+    S8D: text(denyList.call(VALIDATE, s8d)),
+    S8R: text(safeLabels.call(VALIDATE, s8r)),
   };
   console.log(JSON.stringify(answers));
 } else {

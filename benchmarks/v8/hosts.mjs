@@ -148,6 +148,18 @@ export class Preview1 {
         return 0;
       },
       environ_get: () => 0,
+      // what the real TinyGo policies of S8 also import: a clock, and no files (no preopened
+      // directory: fd_prestat_get answers EBADF for fd 3, which ends wasi-libc's preopen scan)
+      clock_time_get: (id, precision, time) => {
+        view().setBigUint64(time, process.hrtime.bigint(), true);
+        return 0;
+      },
+      fd_close: () => EBADF,
+      fd_fdstat_get: () => EBADF,
+      fd_prestat_get: () => EBADF,
+      fd_prestat_dir_name: () => EBADF,
+      fd_seek: () => EBADF,
+      path_open: () => EBADF,
     };
   }
 

@@ -16,13 +16,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Scenarios S1-S5, S4W, S7 and S9 (see {@link Scenario}): latency per call on one thread ({@code
- * latency}, sample mode: p50, p99, mean), and throughput on one and on two threads.
+ * Scenarios S1-S5, S4W, S7, S8D, S8R and S9 (see {@link Scenario}): latency per call on one thread
+ * ({@code latency}, sample mode: p50, p99, mean), and throughput on one and on two threads.
  */
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class EvaluationBenchmark {
-  @Param({"S1", "S2", "S3", "S4", "S4W", "S5", "S7", "S9"})
+  @Param({"S1", "S2", "S3", "S4", "S4W", "S5", "S7", "S8D", "S8R", "S9"})
   public String scenario;
 
   @Param({"SNAPSHOT", "FRESH"})

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * input envelopes {@code {"request":<review>}} of the WASI contract modules (S1, S2, S3, S7; what
  * {@code WasiPolicyModule} builds from the same review objects) and the waPC {@code validate}
  * payload {@code {"request":<AdmissionRequest>,"settings":{}}} of S4, which the WASI-mode policy of
- * S4W reads on stdin.
+ * S4W reads on stdin, and the waPC {@code validate} payloads of the real policies of S8D and S8R
+ * (with their settings).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.k8swasm.benchmarks.Inputs OUTPUT_DIR}
  */
@@ -40,6 +41,12 @@ public final class Inputs {
     payload.putObject("settings");
     Files.write(out.resolve("S4.json"), Json.write(payload));
     Files.write(out.resolve("S4W.json"), Json.write(payload));
+    for (Scenario s8 : new Scenario[] {Scenario.S8D, Scenario.S8R}) {
+      ObjectNode s8Payload = JsonNodeFactory.instance.objectNode();
+      s8Payload.set("request", Json.toTree(Scenario.s8Review()).get("request"));
+      s8Payload.set("settings", Scenario.s8Settings(s8));
+      Files.write(out.resolve(s8 + ".json"), Json.write(s8Payload));
+    }
     System.out.println("wrote the benchmark inputs to " + out);
   }
 

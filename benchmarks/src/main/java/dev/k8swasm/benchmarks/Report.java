@@ -236,6 +236,20 @@ public final class Report {
     target(targets, "S4 snapshot p50 / V8 fresh-instance p50", s4, "ratio_p50_vs_v8", 0.5, true);
     target(
         targets,
+        "S8D (real TinyGo deny-list policy) snapshot p50 / V8 fresh-instance p50",
+        rows.get("S8D/SNAPSHOT/COMPILER"),
+        "ratio_p50_vs_v8",
+        0.25,
+        true);
+    target(
+        targets,
+        "S8R (real TinyGo regexp labels policy) snapshot p50 / V8 fresh-instance p50",
+        rows.get("S8R/SNAPSHOT/COMPILER"),
+        "ratio_p50_vs_v8",
+        1.5,
+        true);
+    target(
+        targets,
         "S1 snapshot throughput, 2 threads / 1 thread",
         s1,
         "scaling_2_threads",

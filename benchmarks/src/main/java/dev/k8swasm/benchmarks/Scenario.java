@@ -15,11 +15,13 @@ import dev.k8swasm.config.ConfigLoader;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.module.Engine;
 import dev.k8swasm.module.InstanceStrategy;
+import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.module.PolicyModule;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -74,6 +76,28 @@ public enum Scenario {
     @Override
     Call open(Engine engine, InstanceStrategy strategy) {
       return kubewarden("policy_wasi", engine, strategy);
+    }
+  },
+  /**
+   * A real TinyGo-built Kubewarden policy (1.7 MB, benchmarks/modules/kubewarden): Kubewarden's Go
+   * template, which checks the Pod's name against the deny list of its settings; Pod CREATE,
+   * accepted.
+   */
+  S8D {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      return realPolicy(this, "pod-name-deny-list", engine, strategy);
+    }
+  },
+  /**
+   * A real TinyGo-built Kubewarden policy (650 KB): safe-labels, which checks the Pod's labels
+   * against a deny list, a list of mandatory labels and Go regular expressions; Pod CREATE,
+   * accepted.
+   */
+  S8R {
+    @Override
+    Call open(Engine engine, InstanceStrategy strategy) {
+      return realPolicy(this, "safe-labels", engine, strategy);
     }
   },
   /** A chain of 10 validating modules with rules, one of which matches a ConfigMap. */
@@ -204,6 +228,64 @@ public enum Scenario {
             dev.k8swasm.observe.EvaluationListener.NONE);
     AdmissionReview review = admissionReview("kubewarden/pod-create.json");
     return Call.of(() -> controller.admit(review), controller, requestBytes(review));
+  }
+
+  /** The settings of the S8 policies. */
+  static JsonNode s8Settings(Scenario scenario) {
+    ObjectNode settings = JsonNodeFactory.instance.objectNode();
+    if (scenario == S8D) {
+      settings.putArray("denied_names").add("forbidden").add("evil").add("test");
+    } else {
+      settings.putArray("denied_labels").add("foo").add("bar");
+      settings.putArray("mandatory_labels").add("cost-center");
+      ObjectNode constrained = settings.putObject("constrained_labels");
+      constrained.put("priority", "[123]");
+      constrained.put("cost-center", "^cc-\\d+$");
+    }
+    return settings;
+  }
+
+  /**
+   * The Pod CREATE of the S8 scenarios: Kubewarden's test Pod with the labels safe-labels asks for
+   * ({@code cost-center: cc-1234}, {@code priority: "2"}); both policies accept it.
+   */
+  static AdmissionReview s8Review() {
+    ObjectNode review = (ObjectNode) Fixtures.read(Fixtures.request("kubewarden/pod-create.json"));
+    ObjectNode metadata = (ObjectNode) review.path("request").path("object").path("metadata");
+    ObjectNode labels = metadata.putObject("labels");
+    labels.put("app", "web");
+    labels.put("cost-center", "cc-1234");
+    labels.put("priority", "2");
+    return Json.convert(review, AdmissionReview.class);
+  }
+
+  private static Call realPolicy(
+      Scenario scenario, String file, Engine engine, InstanceStrategy strategy) {
+    ModuleSpec spec =
+        ModuleSpec.builder(file)
+            .path(Fixtures.benchModule("kubewarden/" + file + ".wasm"))
+            .type(ModuleType.KUBEWARDEN)
+            .settings(s8Settings(scenario))
+            // a first call runs in the JVM's interpreter before the JIT has compiled the guest,
+            // which on a busy machine takes longer than the default deadline of 2 s
+            .limits(Limits.builder().timeout(Duration.ofSeconds(30)).build())
+            .engine(engine)
+            .strategy(strategy)
+            .build();
+    PolicyModule module = ModuleRuntimes.load(spec);
+    ModuleAdmissionController controller = ModuleAdmissionController.validating(module);
+    AdmissionReview review = s8Review();
+    return Call.of(
+        () -> {
+          AdmissionReview answer = controller.admit(review);
+          if (!answer.response().allowed()) {
+            throw new IllegalStateException(
+                scenario + ": the policy should accept, it answered " + Json.writeString(answer));
+          }
+          return answer;
+        },
+        controller,
+        requestBytes(review));
   }
 
   static Path module(String relative) {

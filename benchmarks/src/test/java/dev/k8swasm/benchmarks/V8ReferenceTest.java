@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class V8ReferenceTest {
   private static final int CALLS = 25;
-  private static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S4W", "S7");
+  private static final List<String> SCENARIOS =
+      List.of("S1", "S2", "S3", "S4", "S4W", "S7", "S8D", "S8R");
 
   @TempDir static Path dir;
   private static Path root;
@@ -61,7 +62,7 @@ class V8ReferenceTest {
             "0");
     JsonNode count = Json.readTree(Files.readAllBytes(counts));
     assertLean(count, CALLS);
-    assertThat(count.path("modules")).as("modules instantiated").hasSize(5);
+    assertThat(count.path("modules")).as("modules instantiated").hasSize(7);
     for (String scenario : SCENARIOS) {
       assertThat(report.path("scenarios").path(scenario).path("calls").asInt())
           .as("timed calls of %s", scenario)
@@ -113,6 +114,13 @@ class V8ReferenceTest {
     assertThat(v8.path("S4W").path("stderr").asText()).isEmpty();
     assertSameDecision("S4", v8.path("S4").asText());
     assertSameDecision("S4W", v8.path("S4W").path("stdout").asText());
+    // the real TinyGo policies accept the benchmark's Pod, in V8 and here
+    for (String scenario : List.of("S8D", "S8R")) {
+      assertThat(Json.readTree(v8.path(scenario).asText().getBytes(StandardCharsets.UTF_8)))
+          .as("V8's answer to %s", scenario)
+          .isEqualTo(Json.readTree("{\"accepted\":true}".getBytes(StandardCharsets.UTF_8)));
+      assertSameDecision(scenario, v8.path(scenario).asText());
+    }
   }
 
   /** Fails unless no WASI object and exactly one import object per module served all calls. */

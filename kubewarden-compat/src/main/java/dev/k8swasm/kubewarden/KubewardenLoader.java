@@ -67,9 +67,9 @@ final class KubewardenLoader {
     warnAboutDeclaredCapabilities(spec.name(), metadata, dispatcher);
     String detectedFrom =
         options.executionMode().isPresent() ? "the executionMode option" : detection.reason();
-    Transport transport = transport(spec, mode, dispatcher, detectedFrom);
     JsonNode settings =
         spec.settings().filter(s -> !s.isNull()).orElse(JsonNodeFactory.instance.objectNode());
+    Transport transport = transport(spec, mode, dispatcher, detectedFrom, settings);
     KubewardenPolicy policy =
         new KubewardenPolicy(
             spec.name(),
@@ -122,10 +122,14 @@ final class KubewardenLoader {
    * Gatekeeper through an {@link ExecutionModeProvider} (the k8s-wasm-rego artifact).
    */
   private static Transport transport(
-      ModuleSpec spec, ExecutionMode mode, CapabilityDispatcher dispatcher, String detectedFrom) {
+      ModuleSpec spec,
+      ExecutionMode mode,
+      CapabilityDispatcher dispatcher,
+      String detectedFrom,
+      JsonNode settings) {
     return switch (mode) {
       case WASI -> WasiTransport.load(spec, dispatcher);
-      case KUBEWARDEN_WAPC -> WapcTransport.load(spec, dispatcher);
+      case KUBEWARDEN_WAPC -> WapcTransport.load(spec, dispatcher, settings);
       default -> ProvidedTransport.load(spec, mode, detectedFrom);
     };
   }

@@ -1,5 +1,6 @@
 package dev.k8swasm.kubewarden;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.kubewarden.capabilities.CapabilityDispatcher;
 import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.wapc.WapcHost;
@@ -9,14 +10,16 @@ import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.wasi.sandbox.BoundedOutput;
 import dev.k8swasm.wasi.sandbox.SandboxedModule;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The waPC transport: an instance initialised by {@code _start} (TinyGo; {@code proc_exit(0)} is
  * success) then {@code wapc_init} (Rust), each if exported, and one {@code __guest_call} per
- * operation. Every call starts from the initialised state (the sandbox restores a snapshot of it,
- * or makes a new instance), so nothing leaks between evaluations.
+ * operation. Every call starts from the same state (the sandbox restores a snapshot of the instance
+ * taken after its initialisation and a {@link WarmUp} with synthetic input, or makes a new
+ * instance), so nothing leaks between evaluations.
  */
 final class WapcTransport implements Transport {
   static final String CONTRACT = "Kubewarden waPC policy ABI";
@@ -38,9 +41,13 @@ final class WapcTransport implements Transport {
     this.sandbox = sandbox;
   }
 
-  /** Loads the waPC policy of {@code spec}, whose host calls go to {@code dispatcher}. */
-  static WapcTransport load(ModuleSpec spec, CapabilityDispatcher dispatcher) {
+  /**
+   * Loads the waPC policy of {@code spec}, whose host calls go to {@code dispatcher}. Under the
+   * snapshot strategy the snapshot is taken after the {@link WarmUp} calls with {@code settings}.
+   */
+  static WapcTransport load(ModuleSpec spec, CapabilityDispatcher dispatcher, JsonNode settings) {
     String name = spec.name();
+    List<WarmUp.Call> warmUp = WarmUp.calls(settings);
     SandboxedModule<WapcHost> sandbox =
         SandboxedModule.builder(spec)
             .hostImports(context -> new WapcHost(name, dispatcher))
@@ -48,6 +55,22 @@ final class WapcTransport implements Transport {
                 guest -> {
                   guest.callIfExported("_start");
                   guest.callIfExported("wapc_init");
+                })
+            .warmUp(
+                guest -> {
+                  WapcHost host = guest.host();
+                  host.refuseHostCalls(true);
+                  try {
+                    for (WarmUp.Call call : warmUp) {
+                      host.prepare(call.operation(), call.payload());
+                      guest.call(
+                          PolicyDetection.GUEST_CALL,
+                          call.operation().length,
+                          call.payload().length);
+                    }
+                  } finally {
+                    host.refuseHostCalls(false);
+                  }
                 })
             .contract(CONTRACT, REMEDY)
             .check(

@@ -42,6 +42,9 @@ public final class WapcHost implements HostImports {
   private static final Logger CONSOLE = LoggerFactory.getLogger("dev.k8swasm.kubewarden.policy");
   private static final Logger LOG = LoggerFactory.getLogger(WapcHost.class);
   private static final byte[] EMPTY = new byte[0];
+  private static final byte[] REFUSED =
+      "host capabilities are not available while the policy warms up"
+          .getBytes(StandardCharsets.UTF_8);
   private static final ValType I32 = ValType.I32;
 
   private final String policy;
@@ -53,6 +56,7 @@ public final class WapcHost implements HostImports {
   private byte[] guestError;
   private byte[] hostResponse;
   private byte[] hostError;
+  private boolean hostCallsRefused;
 
   /** The host of one instance of {@code policy}, answering host calls with {@code dispatcher}. */
   public WapcHost(String policy, CapabilityDispatcher dispatcher) {
@@ -76,6 +80,15 @@ public final class WapcHost implements HostImports {
     guestError = null;
     hostResponse = null;
     hostError = null;
+  }
+
+  /**
+   * Whether host calls are answered with a host error instead of reaching the capabilities (while
+   * the policy warms up at load: a synthetic request must neither reach a cluster or a registry nor
+   * leave their answers in the snapshot every evaluation starts from).
+   */
+  public void refuseHostCalls(boolean refused) {
+    this.hostCallsRefused = refused;
   }
 
   /** What the guest passed to {@code __guest_response} during the call, if it did. */
@@ -142,6 +155,10 @@ public final class WapcHost implements HostImports {
     String namespace = GuestMemory.readString(instance.memory(), args[2], args[3], "__host_call");
     String op = GuestMemory.readString(instance.memory(), args[4], args[5], "__host_call");
     byte[] request = GuestMemory.read(instance.memory(), args[6], args[7], "__host_call");
+    if (hostCallsRefused) {
+      hostError = REFUSED;
+      return new long[] {0};
+    }
     try {
       hostResponse = dispatcher.call(binding, namespace, op, request);
       return new long[] {1};

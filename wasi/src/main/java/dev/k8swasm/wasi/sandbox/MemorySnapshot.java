@@ -23,17 +23,16 @@ final class MemorySnapshot {
     this.segments = segments;
   }
 
-  /** A snapshot of the first {@code size} of {@code pages}, and of the data segments' state. */
-  static MemorySnapshot of(byte[][] pages, int size, DataSegment[] segments) {
-    byte[][] blocks = new byte[size * BLOCKS_PER_PAGE][];
+  /** A snapshot of the first {@code pages} pages of {@code memory}, and of the segments' state. */
+  static MemorySnapshot of(byte[] memory, int pages, DataSegment[] segments) {
+    byte[][] blocks = new byte[pages * BLOCKS_PER_PAGE][];
     for (int b = 0; b < blocks.length; b++) {
-      byte[] page = pages[b / BLOCKS_PER_PAGE];
-      int from = (b % BLOCKS_PER_PAGE) << BLOCK_SHIFT;
-      if (!isZero(page, from)) {
-        blocks[b] = Arrays.copyOfRange(page, from, from + BLOCK_SIZE);
+      int from = b << BLOCK_SHIFT;
+      if (!isZero(memory, from)) {
+        blocks[b] = Arrays.copyOfRange(memory, from, from + BLOCK_SIZE);
       }
     }
-    return new MemorySnapshot(size, blocks, segments == null ? null : segments.clone());
+    return new MemorySnapshot(pages, blocks, segments == null ? null : segments.clone());
   }
 
   private static boolean isZero(byte[] page, int from) {
@@ -60,32 +59,25 @@ final class MemorySnapshot {
     return segments;
   }
 
-  /** Copies block {@code b} into {@code page} at {@code offset}. */
-  void copyBlock(int b, byte[] page, int offset) {
+  /** Copies block {@code b} into {@code memory} at {@code offset}. */
+  void copyBlock(int b, byte[] memory, int offset) {
     byte[] block = blocks[b];
     if (block == null) {
-      Arrays.fill(page, offset, offset + BLOCK_SIZE, (byte) 0);
+      Arrays.fill(memory, offset, offset + BLOCK_SIZE, (byte) 0);
     } else {
-      System.arraycopy(block, 0, page, offset, BLOCK_SIZE);
+      System.arraycopy(block, 0, memory, offset, BLOCK_SIZE);
     }
   }
 
   /**
-   * Copies the first {@code length} bytes of block {@code b} into {@code page} at {@code offset}.
+   * Copies the first {@code length} bytes of block {@code b} into {@code memory} at {@code offset}.
    */
-  void copyRange(int b, byte[] page, int offset, int length) {
+  void copyRange(int b, byte[] memory, int offset, int length) {
     byte[] block = blocks[b];
     if (block == null) {
-      Arrays.fill(page, offset, offset + length, (byte) 0);
+      Arrays.fill(memory, offset, offset + length, (byte) 0);
     } else {
-      System.arraycopy(block, 0, page, offset, length);
-    }
-  }
-
-  /** Copies page {@code p} into {@code page}. */
-  void copyPage(int p, byte[] page) {
-    for (int i = 0; i < BLOCKS_PER_PAGE; i++) {
-      copyBlock(p * BLOCKS_PER_PAGE + i, page, i << BLOCK_SHIFT);
+      System.arraycopy(block, 0, memory, offset, length);
     }
   }
 

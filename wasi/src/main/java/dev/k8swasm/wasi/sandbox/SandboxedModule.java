@@ -85,6 +85,7 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
   static final int PROGRESS_BYTES = 1 << 20;
 
   private static final BoundedOutput NO_OUTPUT = new BoundedOutput("stderr", 1);
+  private static final byte[] NO_INPUT = new byte[0];
   private static final Supplier<String> NO_SECRET = () -> null;
 
   private final PreparedModule<H> prepared;
@@ -254,6 +255,7 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
     private final ModuleSpec spec;
     private final Function<GuestContext, H> hostImports;
     private Initializer<H> initializer = Initializer.reactor();
+    private Initializer<H> warmUp;
     private List<String> arguments = List.of();
     private final List<ModuleCheck> checks = new ArrayList<>();
     private String contract = "module requirements of the k8s-wasm sandbox";
@@ -271,8 +273,8 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
     /**
      * The host functions (beyond WASI) of each instance, with their per-instance state: {@code
      * factory} is called once per instance (and once at load, to learn the functions' names and
-     * types). Replaces the initializer with the default ({@link Initializer#reactor()}); set it
-     * afterwards.
+     * types). Replaces the initializer with the default ({@link Initializer#reactor()}) and drops
+     * the {@link #warmUp warm-up}; set them afterwards.
      */
     public <T extends HostImports> Builder<T> hostImports(Function<GuestContext, T> factory) {
       Objects.requireNonNull(factory, "factory");
@@ -292,6 +294,20 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
      */
     public Builder<H> initializer(Initializer<H> initializer) {
       this.initializer = Objects.requireNonNull(initializer, "initializer");
+      return this;
+    }
+
+    /**
+     * Work that brings the initialised instance to its working state before the snapshot is taken
+     * (snapshot strategy only; none by default): e.g. calls with synthetic input that carries no
+     * request data, so that the guest's heap has grown and its caches are filled when the snapshot
+     * is taken, and each evaluation does not redo that work. Every evaluation starts from the same
+     * snapshot, so what the warm-up leaves in memory is seen by every evaluation alike, and nothing
+     * of one evaluation by the next. Its outputs are discarded. When it fails (or times out, or
+     * grows a table), the snapshot is taken from a new instance right after its initialisation.
+     */
+    public Builder<H> warmUp(Initializer<H> warmUp) {
+      this.warmUp = Objects.requireNonNull(warmUp, "warmUp");
       return this;
     }
 
@@ -512,35 +528,28 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
       if (obstacle.isPresent()) {
         return fallback(prepared, "cannot be snapshotted: " + obstacle.get());
       }
-      GuestInstance<H> guest = null;
-      Throwable failure = null;
-      Deadline deadline = DeadlineTimer.start(prepared.limits().timeout());
-      boolean fired;
-      try {
-        guest = new GuestInstance<>(prepared);
-        guest.initialize();
-      } catch (RuntimeException | StackOverflowError e) {
-        failure = e;
-      } finally {
-        fired = deadline.finish();
+      Attempt<H> initialised = attempt(prepared, null);
+      if (initialised.failure() != null) {
+        return fallback(prepared, "its initialisation failed (" + initialised.failure() + ")");
       }
-      if (failure != null || fired) {
-        if (guest != null) {
+      GuestInstance<H> guest = initialised.guest();
+      if (warmUp != null && grownTable(guest.instance()) == null) {
+        Attempt<H> warmed = attempt(prepared, guest);
+        if (warmed.failure() == null && grownTable(guest.instance()) == null) {
+          LOG.debug("module '{}': warmed up before the snapshot", prepared.name());
+        } else {
+          LOG.info(
+              "module '{}': its warm-up failed ({}); the snapshot is taken right after its"
+                  + " initialisation instead",
+              prepared.name(),
+              warmed.failure() == null ? "it grew a table" : warmed.failure());
           guest.close();
+          initialised = attempt(prepared, null);
+          if (initialised.failure() != null) {
+            return fallback(prepared, "its initialisation failed (" + initialised.failure() + ")");
+          }
+          guest = initialised.guest();
         }
-        String why =
-            failure == null
-                ? "it did not finish within the deadline"
-                : GuestFailures.classify(
-                        prepared.name(),
-                        failure,
-                        fired,
-                        prepared.limits(),
-                        guest == null ? NO_OUTPUT : guest.stderr(),
-                        -1,
-                        null)
-                    .detail();
-        return fallback(prepared, "its initialisation failed (" + why + ")");
       }
       String grown = grownTable(guest.instance());
       if (grown != null) {
@@ -553,6 +562,55 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
           prepared.name(),
           snapshot.memory() == null ? 0 : snapshot.memory().pages());
       return new SnapshotLifecycle<>(prepared, snapshot, guest, poolSize);
+    }
+
+    /** An initialised (or warmed-up) instance, or why there is none. */
+    private record Attempt<H extends HostImports>(GuestInstance<H> guest, String failure) {}
+
+    /**
+     * Under the deadline: with {@code warm} null, a new instance, initialised; else runs the
+     * warm-up on {@code warm}. A failed instance is closed.
+     */
+    private Attempt<H> attempt(PreparedModule<H> prepared, GuestInstance<H> warm) {
+      GuestInstance<H> guest = warm;
+      Throwable failure = null;
+      Deadline deadline = DeadlineTimer.start(prepared.limits().timeout());
+      boolean fired;
+      try {
+        if (warm == null) {
+          guest = new GuestInstance<>(prepared);
+          guest.initialize();
+        } else {
+          warm.beginEvaluation(NO_INPUT, false);
+          warmUp.initialize(warm);
+        }
+      } catch (RuntimeException | StackOverflowError e) {
+        failure = e;
+      } finally {
+        fired = deadline.finish();
+      }
+      if (failure == null && !fired) {
+        if (warm != null) {
+          warm.endEvaluation();
+        }
+        return new Attempt<>(guest, null);
+      }
+      String why =
+          failure == null
+              ? "it did not finish within the deadline"
+              : GuestFailures.classify(
+                      prepared.name(),
+                      failure,
+                      fired,
+                      prepared.limits(),
+                      guest == null ? NO_OUTPUT : guest.stderr(),
+                      -1,
+                      null)
+                  .detail();
+      if (guest != null && guest != warm) {
+        guest.close();
+      }
+      return new Attempt<>(null, why);
     }
 
     private static String grownTable(Instance instance) {

@@ -24,15 +24,17 @@ import java.util.function.Function;
  * refused because of the configured memory limit, so that the failure that usually follows can be
  * reported as {@code MEMORY_LIMIT}.
  *
- * <p>Storage is one {@code byte[]} per 64 KiB page, like Chicory's {@code ByteArrayMemory}: a page
- * slot past the current size is {@code null}, so an access out of bounds fails on its own without a
- * bounds check. Every write path marks the blocks it touches: the stores of every width (which
- * compiled and interpreted code and WASI all reach through this interface), {@code write}, {@code
- * fill}, {@code copy}, data segment initialisation and {@code memory.init}, and the atomic
- * read-modify-write operations (which the interface implements with the plain stores). A store of
- * up to 8 bytes marks only the block it starts in; {@link #restore} also restores the first bytes
- * of the next block, where such a store may spill. Pages added by {@code grow} are new or
- * previously zeroed pages, so the untouched part of a grown page is zero.
+ * <p>Storage is one flat {@code byte[]} whose length (the capacity) may exceed the current size:
+ * every access checks its address against the size (one comparison), then reads or writes the array
+ * directly. The bytes between the size and the capacity are always zero, so {@code memory.grow}
+ * within the capacity only moves the size; restoring a snapshot shrinks the size back, zeroing what
+ * was written past it, and keeps the capacity (up to {@link #MAX_SPARE_BYTES} past the snapshot's
+ * size) for the next evaluation's growth. Every write path marks the blocks it touches: the stores
+ * of every width (which compiled and interpreted code and WASI all reach through this interface),
+ * {@code write}, {@code fill}, {@code copy}, data segment initialisation and {@code memory.init},
+ * and the atomic read-modify-write operations (which the interface implements with the plain
+ * stores). A store of up to 8 bytes marks only the block it starts in; {@link #restore} also
+ * restores the first bytes of the next block, where such a store may spill.
  *
  * <p>Not shared: one thread at a time, like the instance that owns it.
  */
@@ -41,14 +43,13 @@ final class TrackedMemory implements Memory {
   static final int BLOCK_SIZE = 1 << BLOCK_SHIFT;
   static final int BLOCKS_PER_PAGE = PAGE_SIZE / BLOCK_SIZE;
 
-  /** The most bytes a single store writes; a store marks its first block only. */
+  /** The most bytes a single store writes past its first block; a store marks its first only. */
   private static final int SPILL = 7;
 
-  /** Zeroed pages kept past the snapshot's size for reuse, at most (16 MiB). */
-  private static final int MAX_SPARE_PAGES = 256;
+  /** Zeroed capacity kept past the snapshot's size for the next growth, at most (16 MiB). */
+  static final int MAX_SPARE_BYTES = 256 * PAGE_SIZE;
 
   private static final int PAGE_SHIFT = 16;
-  private static final int PAGE_MASK = PAGE_SIZE - 1;
 
   private static final VarHandle SHORT =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -64,11 +65,15 @@ final class TrackedMemory implements Memory {
   private final MemoryLimits limits;
   private final int maxPages;
   private final int configuredLimitPages;
-  private final byte[][] pages;
+
+  /** The content; zero from {@link #bytes} to its end. */
+  private byte[] memory;
+
+  /** One mark per 4 KiB block of {@link #memory}'s capacity. */
   private byte[] dirty;
-  private int size;
-  private byte[][] spare = new byte[0][];
-  private int spareCount;
+
+  /** The size in bytes ({@code pages << 16}); every access is checked against it. */
+  private int bytes;
 
   /** The data segments; the snapshot's array (then also originalSegments) until a data.drop. */
   private DataSegment[] segments;
@@ -90,19 +95,17 @@ final class TrackedMemory implements Memory {
     this.limits = limits;
     this.maxPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
     this.configuredLimitPages = configuredLimitPages;
-    this.pages = new byte[maxPages][];
-    this.size = Math.min(limits.initialPages(), maxPages);
-    for (int i = 0; i < size; i++) {
-      pages[i] = new byte[PAGE_SIZE];
-    }
-    this.dirty = new byte[Math.max(size, 1) * BLOCKS_PER_PAGE];
+    int pages = Math.min(limits.initialPages(), maxPages);
+    this.memory = new byte[pages << PAGE_SHIFT];
+    this.dirty = new byte[Math.max(pages, 1) * BLOCKS_PER_PAGE];
+    this.bytes = pages << PAGE_SHIFT;
   }
 
   // ---- snapshot support ----
 
   /** A copy of the current content: page count and every non-zero block. */
   MemorySnapshot snapshot() {
-    return MemorySnapshot.of(pages, size, segments);
+    return MemorySnapshot.of(memory, pages(), segments);
   }
 
   /**
@@ -114,70 +117,60 @@ final class TrackedMemory implements Memory {
    *     initialisation): then every block is restored, not just the dirty ones
    */
   void restore(MemorySnapshot snapshot, boolean full) {
-    int snapshotPages = snapshot.pages();
+    int snapshotBytes = snapshot.pages() << PAGE_SHIFT;
     if (full) {
       restoreFull(snapshot);
     } else {
       restoreDirty(snapshot);
     }
-    // Shrink: pages past the snapshot's size are zero now; keep some of them for the next grow.
-    for (int p = size - 1; p >= snapshotPages; p--) {
-      byte[] page = pages[p];
-      pages[p] = null;
-      if (spareCount < MAX_SPARE_PAGES) {
-        if (spareCount == spare.length) {
-          spare = Arrays.copyOf(spare, Math.max(4, spare.length * 2));
-        }
-        spare[spareCount++] = page;
-      }
+    // Everything past the snapshot's size is zero now. Keep some of it for the next growth.
+    if (memory.length > snapshotBytes + MAX_SPARE_BYTES) {
+      memory = Arrays.copyOf(memory, snapshotBytes);
+      dirty = new byte[Math.max(snapshot.pages(), 1) * BLOCKS_PER_PAGE];
     }
-    size = snapshotPages;
+    bytes = snapshotBytes;
     segments = snapshot.segments();
     originalSegments = snapshot.segments();
     deniedGrowth = -1;
   }
 
   private void restoreFull(MemorySnapshot snapshot) {
-    int snapshotPages = snapshot.pages();
-    while (size < snapshotPages) {
-      addPage();
+    int snapshotBytes = snapshot.pages() << PAGE_SHIFT;
+    if (memory.length < snapshotBytes) {
+      ensureCapacity(snapshotBytes);
     }
-    for (int p = 0; p < size; p++) {
-      byte[] page = pages[p];
-      if (p < snapshotPages) {
-        snapshot.copyPage(p, page);
-      } else {
-        Arrays.fill(page, (byte) 0);
-      }
+    int snapshotBlocks = snapshotBytes >>> BLOCK_SHIFT;
+    for (int b = 0; b < snapshotBlocks; b++) {
+      snapshot.copyBlock(b, memory, b << BLOCK_SHIFT);
     }
+    Arrays.fill(memory, snapshotBytes, memory.length, (byte) 0);
     Arrays.fill(dirty, (byte) 0);
   }
 
   private void restoreDirty(MemorySnapshot snapshot) {
     int snapshotBlocks = snapshot.pages() * BLOCKS_PER_PAGE;
-    int blocks = size * BLOCKS_PER_PAGE;
+    int blocks = bytes >>> BLOCK_SHIFT;
     byte[] marks = dirty;
+    byte[] content = memory;
     for (int b = 0; b < blocks; b++) {
       if (marks[b] == 0) {
         continue;
       }
       marks[b] = 0;
-      byte[] page = pages[b >>> (PAGE_SHIFT - BLOCK_SHIFT)];
-      int offset = (b & (BLOCKS_PER_PAGE - 1)) << BLOCK_SHIFT;
+      int offset = b << BLOCK_SHIFT;
       if (b < snapshotBlocks) {
-        snapshot.copyBlock(b, page, offset);
+        snapshot.copyBlock(b, content, offset);
       } else {
-        Arrays.fill(page, offset, offset + BLOCK_SIZE, (byte) 0);
+        Arrays.fill(content, offset, offset + BLOCK_SIZE, (byte) 0);
       }
       // A store that started at the end of this block may have spilled into the next one.
       int next = b + 1;
       if (next < blocks && marks[next] == 0) {
-        byte[] nextPage = pages[next >>> (PAGE_SHIFT - BLOCK_SHIFT)];
-        int nextOffset = (next & (BLOCKS_PER_PAGE - 1)) << BLOCK_SHIFT;
+        int nextOffset = next << BLOCK_SHIFT;
         if (next < snapshotBlocks) {
-          snapshot.copyRange(next, nextPage, nextOffset, SPILL);
+          snapshot.copyRange(next, content, nextOffset, SPILL);
         } else {
-          Arrays.fill(nextPage, nextOffset, nextOffset + SPILL, (byte) 0);
+          Arrays.fill(content, nextOffset, nextOffset + SPILL, (byte) 0);
         }
       }
     }
@@ -190,7 +183,7 @@ final class TrackedMemory implements Memory {
 
   /** Whether any block was written since the last restore. */
   boolean anyDirty() {
-    int blocks = size * BLOCKS_PER_PAGE;
+    int blocks = bytes >>> BLOCK_SHIFT;
     for (int b = 0; b < blocks; b++) {
       if (dirty[b] != 0) {
         return true;
@@ -217,16 +210,21 @@ final class TrackedMemory implements Memory {
     return configuredLimitPages;
   }
 
+  /** The capacity in bytes (tests). */
+  int capacity() {
+    return memory.length;
+  }
+
   // ---- Memory ----
 
   @Override
   public int pages() {
-    return size;
+    return bytes >>> PAGE_SHIFT;
   }
 
   @Override
   public int grow(int delta) {
-    int previous = size;
+    int previous = pages();
     long wanted = (long) previous + delta;
     if (delta < 0 || wanted > maxPages) {
       if (delta > 0 && wanted > configuredLimitPages) {
@@ -234,27 +232,24 @@ final class TrackedMemory implements Memory {
       }
       return -1;
     }
-    for (int i = 0; i < delta; i++) {
-      addPage();
+    int wantedBytes = (int) (wanted << PAGE_SHIFT);
+    if (wantedBytes > memory.length) {
+      ensureCapacity(wantedBytes);
     }
+    bytes = wantedBytes;
     return previous;
   }
 
-  private void addPage() {
-    byte[] page;
-    if (spareCount > 0) {
-      page = spare[--spareCount];
-      spare[spareCount] = null;
-    } else {
-      page = new byte[PAGE_SIZE];
-    }
-    pages[size] = page;
-    size++;
-    int blocks = size * BLOCKS_PER_PAGE;
+  /** Grows the array to at least {@code needed} bytes (doubling, up to the maximum size). */
+  private void ensureCapacity(int needed) {
+    long max = (long) maxPages << PAGE_SHIFT;
+    long doubled = Math.min((long) memory.length * 2, max);
+    int capacity = (int) Math.min(Math.max(needed, doubled), Integer.MAX_VALUE - 8);
+    capacity = Math.max(capacity, needed);
+    memory = Arrays.copyOf(memory, capacity);
+    int blocks = (capacity + BLOCK_SIZE - 1) >>> BLOCK_SHIFT;
     if (blocks > dirty.length) {
-      dirty =
-          Arrays.copyOf(
-              dirty, Math.max(blocks, Math.min(dirty.length * 2, maxPages * BLOCKS_PER_PAGE)));
+      dirty = Arrays.copyOf(dirty, blocks);
     }
   }
 
@@ -332,7 +327,7 @@ final class TrackedMemory implements Memory {
         }
         int offset = (int) computeConstantValue(instance, segment.offsetInstructions())[0];
         byte[] data = segment.data();
-        checkBounds(offset, data.length, sizeInBytes(), UninstantiableException::new);
+        checkBounds(offset, data.length, bytes, UninstantiableException::new);
         write(offset, data, 0, data.length);
       } else if (!(s instanceof PassiveDataSegment)) {
         throw new ChicoryException("Data segment should be active or passive: " + s);
@@ -358,10 +353,6 @@ final class TrackedMemory implements Memory {
     return originalSegments;
   }
 
-  private int sizeInBytes() {
-    return size << PAGE_SHIFT;
-  }
-
   private static void checkBounds(
       int addr, int size, int limit, Function<String, ChicoryException> exception) {
     if (addr < 0 || size < 0 || addr > limit || (size > 0 && (addr + size) > limit)) {
@@ -375,20 +366,24 @@ final class TrackedMemory implements Memory {
     }
   }
 
-  private RuntimeException outOfBounds(RuntimeException e, int addr, int size) {
-    if (e instanceof IndexOutOfBoundsException
-        || e instanceof IllegalArgumentException
-        || e instanceof NullPointerException
-        || e instanceof NegativeArraySizeException) {
-      return new WasmRuntimeException(
-          "out of bounds memory access: attempted to access address: "
-              + addr
-              + " but limit is: "
-              + sizeInBytes()
-              + " and size: "
-              + size);
+  /**
+   * Fails unless {@code [addr, addr + width)} lies within the size; one branch: both {@code addr}
+   * and {@code bytes - width - addr} are non-negative exactly when it does.
+   */
+  private void check(int addr, int width) {
+    if ((addr | (bytes - width - addr)) < 0) {
+      throw outOfBounds(addr, width);
     }
-    return e;
+  }
+
+  private WasmRuntimeException outOfBounds(int addr, int size) {
+    return new WasmRuntimeException(
+        "out of bounds memory access: attempted to access address: "
+            + addr
+            + " but limit is: "
+            + bytes
+            + " and size: "
+            + size);
   }
 
   /** Marks the blocks of {@code [addr, addr + length)}; length > 0 and in bounds. */
@@ -401,171 +396,78 @@ final class TrackedMemory implements Memory {
   @Override
   public void write(int addr, byte[] data, int offset, int length) {
     checkBounds(offset, length, data.length, WasmRuntimeException::new);
-    checkBounds(addr, length, sizeInBytes(), WasmRuntimeException::new);
+    checkBounds(addr, length, bytes, WasmRuntimeException::new);
     if (length == 0) {
       return;
     }
     markRange(addr, length);
-    int a = addr;
-    int o = offset;
-    int remaining = length;
-    while (remaining > 0) {
-      int pageOffset = a & PAGE_MASK;
-      int chunk = Math.min(remaining, PAGE_SIZE - pageOffset);
-      System.arraycopy(data, o, pages[a >>> PAGE_SHIFT], pageOffset, chunk);
-      a += chunk;
-      o += chunk;
-      remaining -= chunk;
-    }
+    System.arraycopy(data, offset, memory, addr, length);
   }
 
   @Override
   public byte read(int addr) {
-    try {
-      return pages[addr >>> PAGE_SHIFT][addr & PAGE_MASK];
-    } catch (RuntimeException e) {
-      throw outOfBounds(e, addr, 1);
-    }
+    check(addr, 1);
+    return memory[addr];
   }
 
   /** Copies {@code length} bytes at {@code addr} into {@code dest} at {@code offset}. */
   void read(int addr, byte[] dest, int offset, int length) {
-    checkBounds(addr, length, sizeInBytes(), WasmRuntimeException::new);
-    int a = addr;
-    int d = offset;
-    int remaining = length;
-    while (remaining > 0) {
-      int pageOffset = a & PAGE_MASK;
-      int chunk = Math.min(remaining, PAGE_SIZE - pageOffset);
-      System.arraycopy(pages[a >>> PAGE_SHIFT], pageOffset, dest, d, chunk);
-      a += chunk;
-      d += chunk;
-      remaining -= chunk;
-    }
+    checkBounds(addr, length, bytes, WasmRuntimeException::new);
+    System.arraycopy(memory, addr, dest, offset, length);
   }
 
   @Override
   public byte[] readBytes(int addr, int length) {
-    checkBounds(addr, length, sizeInBytes(), WasmRuntimeException::new);
-    byte[] result = new byte[length];
-    int a = addr;
-    int d = 0;
-    int remaining = length;
-    while (remaining > 0) {
-      int pageOffset = a & PAGE_MASK;
-      int chunk = Math.min(remaining, PAGE_SIZE - pageOffset);
-      System.arraycopy(pages[a >>> PAGE_SHIFT], pageOffset, result, d, chunk);
-      a += chunk;
-      d += chunk;
-      remaining -= chunk;
-    }
-    return result;
+    checkBounds(addr, length, bytes, WasmRuntimeException::new);
+    return Arrays.copyOfRange(memory, addr, addr + length);
   }
 
   @Override
   public void writeByte(int addr, byte data) {
-    try {
-      pages[addr >>> PAGE_SHIFT][addr & PAGE_MASK] = data;
-    } catch (RuntimeException e) {
-      throw outOfBounds(e, addr, 1);
-    }
+    check(addr, 1);
+    memory[addr] = data;
     dirty[addr >>> BLOCK_SHIFT] = 1;
   }
 
   @Override
   public void writeShort(int addr, short data) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 2) {
-      try {
-        SHORT.set(pages[addr >>> PAGE_SHIFT], off, data);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 2);
-      }
-      dirty[addr >>> BLOCK_SHIFT] = 1;
-    } else {
-      checkBounds(addr, 2, sizeInBytes(), WasmRuntimeException::new);
-      writeByte(addr, (byte) data);
-      writeByte(addr + 1, (byte) (data >>> 8));
-    }
+    check(addr, 2);
+    SHORT.set(memory, addr, data);
+    dirty[addr >>> BLOCK_SHIFT] = 1;
   }
 
   @Override
   public void writeI32(int addr, int data) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 4) {
-      try {
-        INT.set(pages[addr >>> PAGE_SHIFT], off, data);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 4);
-      }
-      dirty[addr >>> BLOCK_SHIFT] = 1;
-    } else {
-      checkBounds(addr, 4, sizeInBytes(), WasmRuntimeException::new);
-      for (int i = 0; i < 4; i++) {
-        writeByte(addr + i, (byte) (data >>> (8 * i)));
-      }
-    }
+    check(addr, 4);
+    INT.set(memory, addr, data);
+    dirty[addr >>> BLOCK_SHIFT] = 1;
   }
 
   @Override
   public void writeLong(int addr, long data) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 8) {
-      try {
-        LONG.set(pages[addr >>> PAGE_SHIFT], off, data);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 8);
-      }
-      dirty[addr >>> BLOCK_SHIFT] = 1;
-    } else {
-      checkBounds(addr, 8, sizeInBytes(), WasmRuntimeException::new);
-      for (int i = 0; i < 8; i++) {
-        writeByte(addr + i, (byte) (data >>> (8 * i)));
-      }
-    }
+    check(addr, 8);
+    LONG.set(memory, addr, data);
+    dirty[addr >>> BLOCK_SHIFT] = 1;
   }
 
   @Override
   public void writeF32(int addr, float data) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 4) {
-      try {
-        FLOAT.set(pages[addr >>> PAGE_SHIFT], off, data);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 4);
-      }
-      dirty[addr >>> BLOCK_SHIFT] = 1;
-    } else {
-      writeI32(addr, Float.floatToRawIntBits(data));
-    }
+    check(addr, 4);
+    FLOAT.set(memory, addr, data);
+    dirty[addr >>> BLOCK_SHIFT] = 1;
   }
 
   @Override
   public void writeF64(int addr, double data) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 8) {
-      try {
-        DOUBLE.set(pages[addr >>> PAGE_SHIFT], off, data);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 8);
-      }
-      dirty[addr >>> BLOCK_SHIFT] = 1;
-    } else {
-      writeLong(addr, Double.doubleToRawLongBits(data));
-    }
+    check(addr, 8);
+    DOUBLE.set(memory, addr, data);
+    dirty[addr >>> BLOCK_SHIFT] = 1;
   }
 
   @Override
   public short readShort(int addr) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 2) {
-      try {
-        return (short) SHORT.get(pages[addr >>> PAGE_SHIFT], off);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 2);
-      }
-    }
-    return (short) ((read(addr) & 0xFF) | ((read(addr + 1) & 0xFF) << 8));
+    check(addr, 2);
+    return (short) SHORT.get(memory, addr);
   }
 
   @Override
@@ -575,36 +477,14 @@ final class TrackedMemory implements Memory {
 
   @Override
   public int readInt(int addr) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 4) {
-      try {
-        return (int) INT.get(pages[addr >>> PAGE_SHIFT], off);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 4);
-      }
-    }
-    int value = 0;
-    for (int i = 0; i < 4; i++) {
-      value |= (read(addr + i) & 0xFF) << (8 * i);
-    }
-    return value;
+    check(addr, 4);
+    return (int) INT.get(memory, addr);
   }
 
   @Override
   public long readLong(int addr) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 8) {
-      try {
-        return (long) LONG.get(pages[addr >>> PAGE_SHIFT], off);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 8);
-      }
-    }
-    long value = 0;
-    for (int i = 0; i < 8; i++) {
-      value |= (read(addr + i) & 0xFFL) << (8 * i);
-    }
-    return value;
+    check(addr, 8);
+    return (long) LONG.get(memory, addr);
   }
 
   @Override
@@ -614,15 +494,8 @@ final class TrackedMemory implements Memory {
 
   @Override
   public float readFloat(int addr) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 4) {
-      try {
-        return (float) FLOAT.get(pages[addr >>> PAGE_SHIFT], off);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 4);
-      }
-    }
-    return Float.intBitsToFloat(readInt(addr));
+    check(addr, 4);
+    return (float) FLOAT.get(memory, addr);
   }
 
   @Override
@@ -632,87 +505,34 @@ final class TrackedMemory implements Memory {
 
   @Override
   public double readDouble(int addr) {
-    int off = addr & PAGE_MASK;
-    if (off <= PAGE_SIZE - 8) {
-      try {
-        return (double) DOUBLE.get(pages[addr >>> PAGE_SHIFT], off);
-      } catch (RuntimeException e) {
-        throw outOfBounds(e, addr, 8);
-      }
-    }
-    return Double.longBitsToDouble(readLong(addr));
+    check(addr, 8);
+    return (double) DOUBLE.get(memory, addr);
   }
 
   @Override
   public void zero() {
-    fill((byte) 0, 0, sizeInBytes());
+    fill((byte) 0, 0, bytes);
   }
 
   @Override
   public void fill(byte value, int fromIndex, int toIndex) {
-    int remaining = toIndex - fromIndex;
-    checkBounds(fromIndex, remaining, sizeInBytes(), WasmRuntimeException::new);
-    if (remaining == 0) {
+    int length = toIndex - fromIndex;
+    checkBounds(fromIndex, length, bytes, WasmRuntimeException::new);
+    if (length == 0) {
       return;
     }
-    markRange(fromIndex, remaining);
-    int a = fromIndex;
-    while (remaining > 0) {
-      int pageOffset = a & PAGE_MASK;
-      int chunk = Math.min(remaining, PAGE_SIZE - pageOffset);
-      Arrays.fill(pages[a >>> PAGE_SHIFT], pageOffset, pageOffset + chunk, value);
-      a += chunk;
-      remaining -= chunk;
-    }
+    markRange(fromIndex, length);
+    Arrays.fill(memory, fromIndex, toIndex, value);
   }
 
   @Override
   public void copy(int dest, int src, int length) {
-    int limit = sizeInBytes();
-    checkBounds(dest, length, limit, WasmRuntimeException::new);
-    checkBounds(src, length, limit, WasmRuntimeException::new);
+    checkBounds(dest, length, bytes, WasmRuntimeException::new);
+    checkBounds(src, length, bytes, WasmRuntimeException::new);
     if (length == 0) {
       return;
     }
     markRange(dest, length);
-    if (dest > src && dest < src + length) {
-      copyBackward(dest, src, length);
-    } else {
-      copyForward(dest, src, length);
-    }
-  }
-
-  private void copyForward(int dest, int src, int length) {
-    while (length > 0) {
-      int destOffset = dest & PAGE_MASK;
-      int srcOffset = src & PAGE_MASK;
-      int chunk = Math.min(length, PAGE_SIZE - Math.max(destOffset, srcOffset));
-      System.arraycopy(
-          pages[src >>> PAGE_SHIFT], srcOffset, pages[dest >>> PAGE_SHIFT], destOffset, chunk);
-      dest += chunk;
-      src += chunk;
-      length -= chunk;
-    }
-  }
-
-  private void copyBackward(int dest, int src, int length) {
-    dest += length;
-    src += length;
-    while (length > 0) {
-      int destInPage = dest & PAGE_MASK;
-      int srcInPage = src & PAGE_MASK;
-      int destAvail = destInPage == 0 ? PAGE_SIZE : destInPage;
-      int srcAvail = srcInPage == 0 ? PAGE_SIZE : srcInPage;
-      int chunk = Math.min(length, Math.min(destAvail, srcAvail));
-      dest -= chunk;
-      src -= chunk;
-      System.arraycopy(
-          pages[src >>> PAGE_SHIFT],
-          src & PAGE_MASK,
-          pages[dest >>> PAGE_SHIFT],
-          dest & PAGE_MASK,
-          chunk);
-      length -= chunk;
-    }
+    System.arraycopy(memory, src, memory, dest, length); // overlap-safe
   }
 }

@@ -70,6 +70,69 @@ class SnapshotLifecycleTest {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
+  void theSnapshotIsTakenAfterTheWarmUpAndEveryEvaluationStartsFromIt(Engine engine) {
+    try (SandboxedModule<HostImports> module =
+        SandboxedModule.builder(SandboxModules.spec("scribble", engine, InstanceStrategy.SNAPSHOT))
+            .warmUp(g -> g.call("scribble", 5))
+            .build()) {
+      assertThat(module.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);
+      InstanceSnapshot snapshot = module.snapshot();
+      assertThat(snapshot.memory().pages()).as("the warm-up grew the memory").isEqualTo(3);
+      for (int round = 0; round < 3; round++) {
+        int r = round;
+        module.evaluate(
+            NO_INPUT,
+            g -> {
+              Memory memory = g.memory();
+              assertThat(memory.pages()).isEqualTo(3);
+              MemorySnapshot expected = snapshot.memory();
+              for (int i = 0; i < expected.bytes(); i++) {
+                if (memory.read(i) != expected.byteAt(i)) {
+                  throw new AssertionError("byte " + i + " differs from the snapshot");
+                }
+              }
+              assertThat(memory.readInt(65546)).as("the warm-up's write").isEqualTo(5);
+              assertThat(g.instance().exports().global("g").getValue()).isEqualTo(5);
+              // this evaluation's own changes must not reach the next one
+              memory.writeI32(65546, 100 + r);
+              memory.writeI32(200, 100 + r);
+              assertThat(memory.grow(4)).isEqualTo(3);
+              memory.writeLong(7 * Memory.PAGE_SIZE - 8, -1L);
+              return null;
+            });
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aFailedWarmUpLeavesTheSnapshotOfTheInitialisedInstance(Engine engine) {
+    try (SandboxedModule<HostImports> module =
+        SandboxedModule.builder(SandboxModules.spec("scribble", engine, InstanceStrategy.SNAPSHOT))
+            .warmUp(
+                g -> {
+                  g.call("scribble", 5);
+                  throw new IllegalStateException("the warm-up fails");
+                })
+            .build()) {
+      assertThat(module.strategy()).isEqualTo(InstanceStrategy.SNAPSHOT);
+      assertThat(module.snapshot().memory().pages()).isEqualTo(1);
+      assertThat(
+              run(
+                  module,
+                  g -> {
+                    assertThat(g.memory().readInt(200)).isEqualTo(0x11223344);
+                    assertThat(g.memory().readInt(65532)).isZero();
+                    assertThat(g.instance().exports().global("g").getValue()).isEqualTo(8);
+                    g.call("scribble", 2); // the passive segment was not dropped
+                    return g.call("pages")[0];
+                  }))
+          .isEqualTo(3);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
   void memoryThatGrewShrinksBack(Engine engine) {
     try (SandboxedModule<HostImports> module = load("scribble", engine)) {
       long grown =

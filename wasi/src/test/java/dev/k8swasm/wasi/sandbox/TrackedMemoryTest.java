@@ -159,6 +159,52 @@ class TrackedMemoryTest {
   }
 
   @Test
+  void growthWithinTheCapacityKeptByARestoreStartsZeroedAndBigGrowthIsGivenBack() {
+    TrackedMemory memory = new TrackedMemory(new MemoryLimits(2, 400), 400);
+    memory.writeI32(100, 42);
+    MemorySnapshot snapshot = memory.snapshot();
+    memory.clearDirty();
+    assertThat(memory.grow(6)).isEqualTo(2);
+    memory.fill((byte) 0x33, 2 * PAGE, 8 * PAGE);
+    memory.restore(snapshot, false);
+    assertThat(memory.capacity()).as("the grown capacity is kept").isGreaterThanOrEqualTo(8 * PAGE);
+    assertThatThrownBy(() -> memory.readInt(2 * PAGE)).isInstanceOf(WasmRuntimeException.class);
+
+    assertThat(memory.grow(6)).isEqualTo(2);
+    for (int i = 2 * PAGE; i < 8 * PAGE; i++) {
+      if (memory.read(i) != 0) {
+        throw new AssertionError("byte " + i + " of a re-grown page is not zero");
+      }
+    }
+    assertThat(memory.grow(390)).isEqualTo(8); // 398 pages: far past what a restore keeps
+    memory.writeLong(398 * PAGE - 8, -1L);
+    memory.restore(snapshot, false);
+
+    assertRestored(memory, snapshot);
+    assertThat(memory.capacity()).isLessThanOrEqualTo(2 * PAGE + TrackedMemory.MAX_SPARE_BYTES);
+    assertThat(memory.grow(396)).isEqualTo(2);
+    assertThat(memory.readLong(398 * PAGE - 8)).isZero();
+  }
+
+  @Test
+  void aFullRestoreGrowsANewMemoryToASnapshotTakenAfterGrowth() {
+    TrackedMemory warmed = memory();
+    warmed.grow(3);
+    warmed.writeLong(5 * PAGE - 8, 0x0102030405060708L);
+    warmed.fill((byte) 0x44, 3 * PAGE, 3 * PAGE + 5000);
+    MemorySnapshot snapshot = warmed.snapshot();
+    TrackedMemory fresh = new TrackedMemory(new MemoryLimits(2, 6), 6);
+
+    fresh.restore(snapshot, true);
+
+    assertRestored(fresh, snapshot);
+    assertThat(fresh.pages()).isEqualTo(5);
+    assertThat(fresh.readLong(5 * PAGE - 8)).isEqualTo(0x0102030405060708L);
+    assertThat(fresh.grow(1)).isEqualTo(5);
+    assertThat(fresh.readLong(5 * PAGE)).isZero();
+  }
+
+  @Test
   void aFullRestoreOverwritesEverything() {
     TrackedMemory source = memory();
     MemorySnapshot snapshot = source.snapshot();
