@@ -190,8 +190,6 @@ final class CompileCache implements Cache {
       LOG.info("compile cache: ignoring corrupt entry {}; the module is compiled again", file);
       delete(file);
       delete(traitsFile(key));
-    } else {
-      interpreted.computeIfAbsent(key, k -> InterpretedFunctions.in(content));
     }
     return content;
   }
@@ -305,8 +303,18 @@ final class CompileCache implements Cache {
 
   /** Records {@code traits} of the module of {@code key}, whose compiled code is in the cache. */
   void putTraits(String key, ModuleTraits traits) {
-    Optional<Set<Integer>> functions = interpreted.get(key);
-    if (refused || functions == null || !Files.exists(file(key))) {
+    if (refused || !Files.exists(file(key))) {
+      return;
+    }
+    // known when this process compiled the module; else read from the entry (traits lost)
+    Optional<Set<Integer>> functions =
+        interpreted.computeIfAbsent(
+            key,
+            k -> {
+              byte[] content = get(k);
+              return content == null ? null : InterpretedFunctions.in(content);
+            });
+    if (functions == null) {
       return;
     }
     Properties p = new Properties();
