@@ -58,7 +58,7 @@ final class InterpretedFunctions {
       if (main == null) {
         return Optional.empty();
       }
-      if (!contains(main, MARKER)) {
+      if (classes.values().stream().noneMatch(c -> contains(c, MARKER))) {
         return Optional.of(Set.of());
       }
       Reader reader = new Reader();

@@ -110,6 +110,39 @@ class InterpretedFunctionsTest {
   }
 
   @Test
+  void traitsOthersMayWriteOrThatWereChangedAreNotUsed() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    long[] first = run();
+    Path traits = traitsFile();
+    CompileCache.CachedTraits good = CompileCache.forSpec(spec()).orElseThrow().traits(key).get();
+    assertThat(good.interpretedFunctions()).containsExactly(0);
+
+    // changed content (an empty list would make every body a placeholder): the hash no longer
+    // matches, so the traits are ignored and the module loads the slow, full way
+    String text = readTraits(traits).replace("interpretedFunctions=0", "interpretedFunctions=2");
+    byte[] stored = Files.readAllBytes(traits);
+    byte[] forged = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] tampered = java.util.Arrays.copyOf(stored, 40 + forged.length);
+    System.arraycopy(forged, 0, tampered, 40, forged.length);
+    Files.write(traits, tampered);
+    assertThat(CompileCache.forSpec(spec()).orElseThrow().traits(key)).isEmpty();
+    assertThat(run()).containsExactly(first);
+
+    // writable by others: refused (the whole cache), and the answers stay the same
+    Files.setPosixFilePermissions(
+        traitsFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertThat(CompileCache.forSpec(spec()).orElseThrow().traits(key)).isEmpty();
+    assertThat(run()).containsExactly(first);
+  }
+
+  private Path traitsFile() throws IOException {
+    try (Stream<Path> files = Files.walk(dir.resolve("cache"))) {
+      return files.filter(f -> f.toString().endsWith(".traits")).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
   void aListNamingAFunctionOutsideTheModuleIsNotUsed() {
     assertThat(Compilation.parseWithoutCode(bytes, key, Set.of(3))).isNull();
     assertThat(PartialCode.keepOnly(new byte[] {0}, Set.of(0), 0)).isNull();
