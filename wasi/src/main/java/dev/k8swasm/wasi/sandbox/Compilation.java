@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>When the cache holds a module's compiled code and its {@link ModuleTraits}, loading skips the
  * expensive part of parsing: the code section (the function bodies, which only the compiler and the
  * interpreter need) is not decoded and the module is not validated again (it was when it was
- * compiled; the entry is found by the digest of the module's bytes). A module whose compiled code
- * calls the interpreter for some functions always gets a full parse.
+ * compiled; the entry is found by the digest of the module's bytes). When the compiled code runs
+ * some functions in Chicory's interpreter (functions too large for a JVM method), only their bodies
+ * are decoded ({@link PartialCode}); when which ones is not known, every body is decoded, still
+ * without validation.
  */
 final class Compilation {
   private static final Logger LOG = LoggerFactory.getLogger(Compilation.class);
