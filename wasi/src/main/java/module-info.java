@@ -8,6 +8,7 @@ module dev.k8swasm.wasi {
   requires com.dylibso.chicory.runtime;
   requires com.dylibso.chicory.wasi;
   requires com.dylibso.chicory.wasm;
+  requires org.objectweb.asm;
   requires org.slf4j;
 
   exports dev.k8swasm.wasi;

@@ -1,6 +1,5 @@
 package dev.k8swasm.cli;
 
-import com.dylibso.chicory.wasm.Parser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.admission.AdmissionResponse;
 import dev.k8swasm.json.Json;
@@ -32,7 +31,7 @@ final class KubewardenRunner {
    */
   static String detectType(Path module) {
     try {
-      return PolicyDetection.isKubewardenPolicy(Parser.parse(Files.readAllBytes(module)))
+      return PolicyDetection.isKubewardenPolicy(Files.readAllBytes(module))
           ? ModuleType.KUBEWARDEN.name()
           : ModuleType.WASI.name();
     } catch (IOException | RuntimeException e) {

@@ -6,13 +6,16 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.SectionId;
 import dev.k8swasm.kubewarden.metadata.ExecutionMode;
 import dev.k8swasm.kubewarden.metadata.PolicyMetadata;
 import dev.k8swasm.module.ModuleException;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.wasi.sandbox.LoadFailures;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -90,7 +93,7 @@ public final class PolicyDetection {
     }
     WasmModule module;
     try {
-      module = Parser.parse(bytes);
+      module = declarations(bytes);
     } catch (ChicoryException e) {
       throw LoadFailures.of(
           spec,
@@ -110,6 +113,33 @@ public final class PolicyDetection {
       throw LoadFailures.of(
           spec, e.getMessage(), "Fix the metadata (kwctl annotate) or remove the section", e);
     }
+  }
+
+  /**
+   * The declarations of a module, all that detection reads: its custom sections (undecoded), types,
+   * imports and exports. The function bodies are skipped and the module is not validated (the
+   * runtime that loads it does both), so this costs milliseconds where a full parse of a
+   * megabyte-sized TinyGo policy takes seconds in a cold JVM.
+   *
+   * @throws ChicoryException or another runtime exception when the bytes are not a module
+   */
+  static WasmModule declarations(byte[] bytes) {
+    Parser.Builder parser = Parser.builder().withValidation(false).withCustomParsers(Map.of());
+    for (int section :
+        new int[] {SectionId.CUSTOM, SectionId.TYPE, SectionId.IMPORT, SectionId.EXPORT}) {
+      parser.includeSectionId(section);
+    }
+    return parser.build().parse(() -> new ByteArrayInputStream(bytes));
+  }
+
+  /**
+   * Whether the module {@code bytes} looks like a Kubewarden policy (see {@link
+   * #isKubewardenPolicy(WasmModule)}), reading only its declarations.
+   *
+   * @throws ChicoryException or another runtime exception when the bytes are not a module
+   */
+  public static boolean isKubewardenPolicy(byte[] bytes) {
+    return isKubewardenPolicy(declarations(bytes));
   }
 
   /**

@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.types.DataCountSection;
 import com.dylibso.chicory.wasm.types.DataSection;
 import com.dylibso.chicory.wasm.types.ElementSection;
 import com.dylibso.chicory.wasm.types.ExportSection;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.FunctionSection;
 import com.dylibso.chicory.wasm.types.GlobalSection;
@@ -26,6 +27,7 @@ import com.dylibso.chicory.wasm.types.TypeSection;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>When the cache holds a module's compiled code and its {@link ModuleTraits}, loading skips the
  * expensive part of parsing: the code section (the function bodies, which only the compiler and the
  * interpreter need) is not decoded and the module is not validated again (it was when it was
- * compiled; the entry is found by the digest of the module's bytes). A module whose compiled code
- * calls the interpreter for some functions always gets a full parse.
+ * compiled; the entry is found by the digest of the module's bytes). When the compiled code runs
+ * some functions in Chicory's interpreter (functions too large for a JVM method), only their bodies
+ * are decoded ({@link PartialCode}); when which ones is not known, every body is decoded, still
+ * without validation.
  */
 final class Compilation {
   private static final Logger LOG = LoggerFactory.getLogger(Compilation.class);
@@ -54,6 +58,17 @@ final class Compilation {
    * not work out. The function bodies are empty placeholders.
    */
   static WasmModule parseWithoutCode(byte[] bytes, String key) {
+    return parseWithoutCode(bytes, key, Set.of());
+  }
+
+  /**
+   * {@code bytes} parsed without validation and with only the function bodies of {@code
+   * interpreted} (indexes in the function index space, imports first) decoded, for a module whose
+   * compiled code is cached under {@code key} (the digest of {@code bytes}) and runs exactly those
+   * functions in the interpreter; null when that does not work out. The other function bodies are
+   * empty placeholders: compiled code never reads them.
+   */
+  static WasmModule parseWithoutCode(byte[] bytes, String key, Set<Integer> interpreted) {
     try {
       Parser.Builder parser = Parser.builder().withValidation(false);
       for (int id = 0; id <= LAST_SECTION; id++) {
@@ -63,15 +78,60 @@ final class Compilation {
       }
       WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(key);
       int[] functions = {0};
+      ImportSection[] imports = {null};
       parser
           .build()
-          .parse(new ByteArrayInputStream(bytes), section -> add(module, section, functions));
-      // Chicory checks that every function has a body; compiled code never reads them.
-      CodeSection.Builder code = CodeSection.builder();
-      for (int i = 0; i < functions[0]; i++) {
-        code.addFunctionBody(new FunctionBody(List.of(), List.of()));
+          .parse(
+              new ByteArrayInputStream(bytes),
+              section -> {
+                if (section instanceof ImportSection i) {
+                  imports[0] = i;
+                }
+                add(module, section, functions);
+              });
+      CodeSection code;
+      if (interpreted.isEmpty()) {
+        // Chicory checks that every function has a body; compiled code never reads them.
+        CodeSection.Builder placeholders = CodeSection.builder();
+        for (int i = 0; i < functions[0]; i++) {
+          placeholders.addFunctionBody(new FunctionBody(List.of(), List.of()));
+        }
+        code = placeholders.build();
+      } else {
+        int imported = 0;
+        if (imports[0] != null) {
+          for (int i = 0; i < imports[0].importCount(); i++) {
+            if (imports[0].getImport(i).importType() == ExternalType.FUNCTION) {
+              imported++;
+            }
+          }
+        }
+        code = PartialCode.decode(bytes, interpreted, imported);
+        if (code == null || code.functionBodyCount() != functions[0]) {
+          return null;
+        }
       }
-      return module.setCodeSection(code.build()).build();
+      return module.setCodeSection(code).build();
+    } catch (RuntimeException | StackOverflowError | AssertionError e) {
+      LOG.debug("fast load from the compile cache not possible: {}", e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * {@code bytes} parsed with every function body but without validation, for a module whose
+   * compiled code is cached under {@code key}: it was validated before it was compiled, and the
+   * entry is found by the digest of these bytes. Null when that does not work out.
+   */
+  static WasmModule parseUnvalidated(byte[] bytes, String key) {
+    try {
+      WasmModule.Builder module = WasmModule.builder().withValidation(false).withDigest(key);
+      int[] functions = {0};
+      Parser.builder()
+          .withValidation(false)
+          .build()
+          .parse(new ByteArrayInputStream(bytes), section -> add(module, section, functions));
+      return module.build();
     } catch (RuntimeException | StackOverflowError | AssertionError e) {
       LOG.debug("fast load from the compile cache not possible: {}", e.toString());
       return null;
@@ -100,6 +160,7 @@ final class Compilation {
       case SectionId.DATA -> module.setDataSection((DataSection) s);
       case SectionId.DATA_COUNT -> module.setDataCountSection((DataCountSection) s);
       case SectionId.TAG -> module.setTagSection((TagSection) s);
+      case SectionId.CODE -> module.setCodeSection((CodeSection) s);
       default -> module.addIgnoredSection(s.sectionId());
     }
   }

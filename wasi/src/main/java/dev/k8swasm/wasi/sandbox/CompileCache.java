@@ -57,7 +57,8 @@ final class CompileCache implements Cache {
   private static final Set<Path> REFUSED = ConcurrentHashMap.newKeySet();
 
   private final Path directory;
-  private final java.util.Map<String, Boolean> usesInterpreter = new ConcurrentHashMap<>();
+  private final java.util.Map<String, Optional<Set<Integer>>> interpreted =
+      new ConcurrentHashMap<>();
   private volatile boolean refused;
 
   private CompileCache(Path directory) {
@@ -189,15 +190,13 @@ final class CompileCache implements Cache {
       LOG.info("compile cache: ignoring corrupt entry {}; the module is compiled again", file);
       delete(file);
       delete(traitsFile(key));
-    } else {
-      usesInterpreter.computeIfAbsent(key, k -> interpreterIn(content));
     }
     return content;
   }
 
   @Override
   public void putIfAbsent(String key, byte[] data) {
-    usesInterpreter.put(key, interpreterIn(data));
+    interpreted.put(key, InterpretedFunctions.in(data));
     Path file = file(key);
     if (refused || Files.exists(file)) {
       return;
@@ -263,8 +262,8 @@ final class CompileCache implements Cache {
 
   /**
    * What the cache knows about the module of {@code key} beyond its compiled code: its {@link
-   * ModuleTraits} and whether some of its functions run in the interpreter (then their code is
-   * needed at run time). Empty when unknown, unreadable or corrupt.
+   * ModuleTraits} and which of its functions run in the interpreter (their code is needed at run
+   * time). Empty when unknown, unreadable or corrupt.
    */
   Optional<CachedTraits> traits(String key) {
     Path file = traitsFile(key);
@@ -280,12 +279,23 @@ final class CompileCache implements Cache {
       Properties p = new Properties();
       p.load(new java.io.ByteArrayInputStream(content));
       String obstacle = p.getProperty("snapshotObstacle", "");
-      return Optional.of(
-          new CachedTraits(
-              new ModuleTraits(
-                  Boolean.parseBoolean(p.getProperty("tablesMutable")),
-                  obstacle.isEmpty() ? Optional.empty() : Optional.of(obstacle)),
-              Boolean.parseBoolean(p.getProperty("interpreted", "true"))));
+      ModuleTraits moduleTraits =
+          new ModuleTraits(
+              Boolean.parseBoolean(p.getProperty("tablesMutable")),
+              obstacle.isEmpty() ? Optional.empty() : Optional.of(obstacle));
+      boolean usesInterpreter = Boolean.parseBoolean(p.getProperty("interpreted", "true"));
+      String list = p.getProperty("interpretedFunctions");
+      if (!usesInterpreter) {
+        return Optional.of(new CachedTraits(moduleTraits, Set.of(), true));
+      }
+      if (list == null || list.isBlank()) {
+        return Optional.of(new CachedTraits(moduleTraits, Set.of(), false));
+      }
+      Set<Integer> functions = new java.util.TreeSet<>();
+      for (String index : list.split(",")) {
+        functions.add(Integer.parseInt(index.trim()));
+      }
+      return Optional.of(new CachedTraits(moduleTraits, Set.copyOf(functions), true));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -293,14 +303,34 @@ final class CompileCache implements Cache {
 
   /** Records {@code traits} of the module of {@code key}, whose compiled code is in the cache. */
   void putTraits(String key, ModuleTraits traits) {
-    Boolean interpreted = usesInterpreter.get(key);
-    if (refused || interpreted == null || !Files.exists(file(key))) {
+    if (refused || !Files.exists(file(key))) {
+      return;
+    }
+    // known when this process compiled the module; else read from the entry (traits lost)
+    Optional<Set<Integer>> functions =
+        interpreted.computeIfAbsent(
+            key,
+            k -> {
+              byte[] content = get(k);
+              return content == null ? null : InterpretedFunctions.in(content);
+            });
+    if (functions == null) {
       return;
     }
     Properties p = new Properties();
     p.setProperty("tablesMutable", Boolean.toString(traits.tablesMutable()));
     p.setProperty("snapshotObstacle", traits.snapshotObstacle().orElse(""));
-    p.setProperty("interpreted", interpreted.toString());
+    p.setProperty("interpreted", Boolean.toString(functions.map(f -> !f.isEmpty()).orElse(true)));
+    functions
+        .filter(f -> !f.isEmpty())
+        .ifPresent(
+            f ->
+                p.setProperty(
+                    "interpretedFunctions",
+                    f.stream()
+                        .sorted()
+                        .map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","))));
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     try {
       p.store(out, null);
@@ -310,39 +340,17 @@ final class CompileCache implements Cache {
     }
   }
 
-  /** Traits from the cache. */
-  record CachedTraits(ModuleTraits traits, boolean interpreted) {}
-
-  /** Whether the compiled classes in {@code jar} call Chicory's interpreter for some functions. */
-  private static boolean interpreterIn(byte[] jar) {
-    byte[] marker =
-        "compilerInterpreterMachine".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    try (java.util.jar.JarInputStream in =
-        new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar))) {
-      for (java.util.jar.JarEntry e; (e = in.getNextJarEntry()) != null; ) {
-        byte[] content = in.readAllBytes();
-        if (indexOf(content, marker) >= 0) {
-          return true;
-        }
-      }
-      return false;
-    } catch (IOException | RuntimeException e) {
-      return true;
-    }
-  }
-
-  private static int indexOf(byte[] data, byte[] pattern) {
-    outer:
-    for (int i = 0; i + pattern.length <= data.length; i++) {
-      for (int j = 0; j < pattern.length; j++) {
-        if (data[i + j] != pattern[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
+  /**
+   * Traits from the cache.
+   *
+   * @param traits what the module's code can change
+   * @param interpretedFunctions the functions (function index space) that the compiled code runs in
+   *     the interpreter, when {@code interpretedKnown}
+   * @param interpretedKnown whether {@code interpretedFunctions} is known (else every body is
+   *     needed)
+   */
+  record CachedTraits(
+      ModuleTraits traits, Set<Integer> interpretedFunctions, boolean interpretedKnown) {}
 
   private static void delete(Path file) {
     try {

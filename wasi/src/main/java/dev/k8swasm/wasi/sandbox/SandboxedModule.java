@@ -361,9 +361,8 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
       Optional<CompileCache> cache =
           spec.engine() == Engine.COMPILER ? CompileCache.forSpec(spec) : Optional.empty();
       String key = cache.isPresent() ? CompileCache.key(bytes) : null;
-      Optional<CompileCache.CachedTraits> cached =
-          cache.flatMap(c -> c.traits(key)).filter(t -> !t.interpreted());
-      WasmModule module = cached.isPresent() ? Compilation.parseWithoutCode(bytes, key) : null;
+      Optional<CompileCache.CachedTraits> cached = cache.flatMap(c -> c.traits(key));
+      WasmModule module = cached.map(t -> fastParse(bytes, key, t)).orElse(null);
       boolean fast = module != null;
       if (!fast) {
         module = parse(bytes);
@@ -464,6 +463,18 @@ public final class SandboxedModule<H extends HostImports> implements AutoCloseab
 
     private WasmModule parse(byte[] bytes) {
       return parse(spec, bytes);
+    }
+
+    /**
+     * A module whose compiled code and traits are cached, parsed for loading from the cache:
+     * without validation (it was validated before it was compiled; the entry is found by the digest
+     * of its bytes) and with only the function bodies its compiled code runs in the interpreter.
+     */
+    private static WasmModule fastParse(
+        byte[] bytes, String key, CompileCache.CachedTraits cached) {
+      return cached.interpretedKnown()
+          ? Compilation.parseWithoutCode(bytes, key, cached.interpretedFunctions())
+          : Compilation.parseUnvalidated(bytes, key);
     }
 
     private static WasmModule parse(ModuleSpec spec, byte[] bytes) {
