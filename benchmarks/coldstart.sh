@@ -41,7 +41,7 @@ echo '{"denied_names":["foo"]}' > "$work/settings.json"
 modules=(
   "magic_validator|examples/modules/magic_validator.wasm|examples/requests/admission-configmap-create.json|-"
   "big_validator|benchmarks/modules/big_validator.wasm|examples/requests/admission-configmap-create.json|-"
-  "tinygo_pod_name_policy|benchmarks/modules/tinygo_pod_name_policy.wasm|examples/requests/kubewarden/pod-create.json|$work/settings.json"
+  "tinygo_pod_name_policy|benchmarks/modules/kubewarden/pod-name-deny-list.wasm|examples/requests/kubewarden/pod-create.json|$work/settings.json"
 )
 
 # Runs "$@" once under GNU time; appends "wall user+sys rss_kb" to $work/samples and checks

@@ -33,7 +33,7 @@ class PolicyDetectionDeclarationsTest {
         EXAMPLES.resolve("magic_validator.wasm"),
         EXAMPLES.resolve("magic_authenticator.wasm"),
         Path.of("..", "benchmarks", "modules", "big_validator.wasm"),
-        Path.of("..", "benchmarks", "modules", "tinygo_pod_name_policy.wasm"));
+        Path.of("..", "benchmarks", "modules", "kubewarden", "pod-name-deny-list.wasm"));
   }
 
   @Test
