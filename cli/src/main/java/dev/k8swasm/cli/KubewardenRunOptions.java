@@ -96,8 +96,8 @@ public final class KubewardenRunOptions {
    * allow-list of host capabilities ({@code *} unless {@code --allowed-host-capabilities} gives
    * one; the policy metadata's {@code hostCapabilities} is not a grant, as in kwctl); the
    * Kubernetes resources of the metadata's {@code contextAwareResources} only with {@code
-   * --allow-context-aware}, else none; and the host capabilities (DNS through the JDK, recording and
-   * replay).
+   * --allow-context-aware}, else none; and the host capabilities (DNS through the JDK, recording
+   * and replay).
    *
    * @throws CliException when the session to replay cannot be read
    */

@@ -22,8 +22,8 @@ import java.util.Set;
 /**
  * A Kubewarden policy-server {@code policies.yml}: a map from policy id to a policy ({@code
  * module}, {@code settings}, {@code allowedToMutate}, {@code policyMode}, {@code
- * contextAwareResources}, {@code message}, {@code timeoutEvalSeconds}, {@code hostCapabilities})
- * or to a policy group ({@code expression}, {@code message}, {@code policyMode}, {@code policies}:
+ * contextAwareResources}, {@code message}, {@code timeoutEvalSeconds}, {@code hostCapabilities}) or
+ * to a policy group ({@code expression}, {@code message}, {@code policyMode}, {@code policies}:
  * member id to {@code module}, {@code settings}, {@code contextAwareResources}, {@code
  * timeoutEvalSeconds}, {@code hostCapabilities}).
  *
