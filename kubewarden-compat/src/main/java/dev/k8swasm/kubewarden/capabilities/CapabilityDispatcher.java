@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.authz.AuthorizationDecision;
+import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.authz.ResourceAttributes;
 import dev.k8swasm.authz.SubjectAccessReview;
 import dev.k8swasm.authz.SubjectAccessReviewSpec;
@@ -187,12 +188,11 @@ public final class CapabilityDispatcher {
             r.path("field_selector").isTextual() ? r.get("field_selector") : null);
         fields.set("field_masks", r.get("field_masks"));
         var request =
-            new KubernetesContext.ListResourcesRequest(
-                apiVersion,
-                kind,
-                namespace,
-                optionalText(r, "label_selector", path),
-                optionalText(r, "field_selector", path));
+            KubernetesContext.ListResourcesRequest.builder(apiVersion, kind)
+                .namespace(namespace.orElse(null))
+                .labelSelector(optionalText(r, "label_selector", path).orElse(null))
+                .fieldSelector(optionalText(r, "field_selector", path).orElse(null))
+                .build();
         yield exchange(
             new CallbackRequest(
                 byNamespace ? "KubernetesListResourceNamespace" : "KubernetesListResourceAll",
@@ -234,8 +234,10 @@ public final class CapabilityDispatcher {
           fields.set("field_masks", r.get("field_masks"));
         }
         var request =
-            new KubernetesContext.GetResourceRequest(
-                apiVersion, kind, name, namespace, disableCache);
+            KubernetesContext.GetResourceRequest.builder(apiVersion, kind, name)
+                .namespace(namespace.orElse(null))
+                .disableCache(disableCache)
+                .build();
         yield exchange(
             new CallbackRequest("KubernetesGetResource", fields),
             () -> {
@@ -291,11 +293,16 @@ public final class CapabilityDispatcher {
             null);
     ObjectNode fields = JsonNodeFactory.instance.objectNode();
     fields.set("request", sar.deepCopy());
-    fields.put("disable_cache", r.path("disable_cache").asBoolean(false));
+    boolean disableCache = r.path("disable_cache").asBoolean(false);
+    fields.put("disable_cache", disableCache);
     return exchange(
         new CallbackRequest("KubernetesCanI", fields),
         () -> {
-          var authorizer = host.authorizer().orElseThrow(() -> HostCapabilities.notAvailable(path));
+          Authorizer authorizer =
+              host.authorizer().orElseThrow(() -> HostCapabilities.notAvailable(path));
+          if (disableCache && authorizer instanceof CachingAuthorizer caching) {
+            authorizer = caching.uncached();
+          }
           SubjectAccessReview review =
               SubjectAccessReview.of(
                   new SubjectAccessReviewSpec(

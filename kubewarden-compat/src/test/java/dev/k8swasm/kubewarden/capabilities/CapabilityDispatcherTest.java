@@ -169,8 +169,10 @@ class CapabilityDispatcherTest {
                     + "\"spec\":{\"containers\":[{\"image\":\"i1\"},{\"image\":\"i2\"}]}}]}"));
     assertThat(requests.get(0))
         .isEqualTo(
-            new KubernetesContext.ListResourcesRequest(
-                "v1", "Pod", Optional.of("n"), Optional.of("a=b"), Optional.empty()));
+            KubernetesContext.ListResourcesRequest.builder("v1", "Pod")
+                .namespace("n")
+                .labelSelector("a=b")
+                .build());
     assertThat(
             json(call(
                     d,
@@ -189,7 +191,10 @@ class CapabilityDispatcherTest {
         .isEqualTo(POD);
     assertThat(requests.get(2))
         .isEqualTo(
-            new KubernetesContext.GetResourceRequest("v1", "Pod", "p", Optional.of("n"), true));
+            KubernetesContext.GetResourceRequest.builder("v1", "Pod", "p")
+                .namespace("n")
+                .disableCache(true)
+                .build());
     fails(
         d,
         "kubernetes",
@@ -296,6 +301,39 @@ class CapabilityDispatcherTest {
         "can_i",
         "{\"subject_access_review\":{\"resource_attributes\":{}}}",
         "invalid request for kubernetes/can_i: 'user' must be a string");
+  }
+
+  @Test
+  void canIWithDisableCacheAsksACachingAuthorizerUncached() {
+    List<String> answeredBy = new ArrayList<>();
+    CachingAuthorizer caching =
+        new CachingAuthorizer() {
+          @Override
+          public AuthorizationDecision authorize(SubjectAccessReview review) {
+            answeredBy.add("cache");
+            return AuthorizationDecision.allow("cached", "test");
+          }
+
+          @Override
+          public dev.k8swasm.authz.Authorizer uncached() {
+            return review -> {
+              answeredBy.add("server");
+              return AuthorizationDecision.deny("fresh", "test");
+            };
+          }
+        };
+    CapabilityDispatcher d =
+        dispatcher(HostCapabilities.builder().authorizer(caching).build(), "kubernetes/can_i");
+    String request =
+        "{\"subject_access_review\":{\"user\":\"alice\",\"resource_attributes\":"
+            + "{\"verb\":\"get\",\"resource\":\"pods\"}},\"disable_cache\":false}";
+    assertThat(json(call(d, "kubernetes", "can_i", request)).path("allowed").asBoolean()).isTrue();
+    assertThat(
+            json(call(d, "kubernetes", "can_i", request.replace("false}", "true}")))
+                .path("allowed")
+                .asBoolean())
+        .isFalse();
+    assertThat(answeredBy).containsExactly("cache", "server");
   }
 
   @Test

@@ -12,7 +12,6 @@ import dev.k8swasm.module.ModuleRuntimes;
 import dev.k8swasm.module.ModuleType;
 import dev.k8swasm.testing.Fixtures;
 import dev.k8swasm.testing.Policy;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
@@ -165,8 +164,10 @@ class HostCapabilityStubsTest {
     var k8s = handlers.kubernetes().orElseThrow();
     var list =
         k8s.listResourcesByNamespace(
-            new KubernetesContext.ListResourcesRequest(
-                "v1", "Pod", Optional.of("shop"), Optional.of("app=web"), Optional.empty()));
+            KubernetesContext.ListResourcesRequest.builder("v1", "Pod")
+                .namespace("shop")
+                .labelSelector("app=web")
+                .build());
     assertThat(list)
         .singleElement()
         .satisfies(n -> assertThat(n.path("metadata").path("name").asText()).isEqualTo("a"));
