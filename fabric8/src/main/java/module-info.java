@@ -5,6 +5,7 @@ module dev.k8swasm.fabric8 {
   requires transitive kubernetes.model.admissionregistration;
   requires transitive kubernetes.model.core;
   requires kubernetes.model.common;
+  requires tools.jackson.databind;
 
   exports dev.k8swasm.fabric8;
 }

@@ -1,5 +1,6 @@
 package dev.k8swasm.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +29,8 @@ class PackageCycleTest {
           "k8s-wasm-testing", "dev.k8swasm.testing",
           "k8s-wasm-oci", "dev.k8swasm.oci",
           "k8s-wasm-rego", "dev.k8swasm.rego",
-          "k8s-wasm-server", "dev.k8swasm.server");
+          "k8s-wasm-server", "dev.k8swasm.server",
+          "k8s-wasm-cluster", "dev.k8swasm.cluster");
 
   /** The main classes of the library artifacts (never test classes). */
   private static final JavaClasses LIBRARY =
@@ -53,6 +55,18 @@ class PackageCycleTest {
   @Test
   void libraryPackagesAreFreeOfCycles() {
     noPackageCycles().check(LIBRARY);
+  }
+
+  /** The cluster client sits above the runtimes: only the command line wires it in. */
+  @Test
+  void onlyTheCommandLineUsesTheClusterModule() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.k8swasm.cluster..", "dev.k8swasm.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.k8swasm.cluster..")
+        .check(LIBRARY);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -48,8 +49,9 @@ public final class KubewardenRunOptions {
       names = "--allow-context-aware",
       description =
           "Kubewarden: let the policy read the Kubernetes resources listed in its metadata"
-              + " (contextAwareResources), as kwctl does; without it every kubernetes/list_* and"
-              + " get_resource call is refused.")
+              + " (contextAwareResources), answered from the cluster of --kubeconfig, KUBECONFIG"
+              + " or ~/.kube/config (with a replayed session: from the session), as kwctl does;"
+              + " without it every kubernetes/list_* and get_resource call is refused.")
   boolean allowContextAware;
 
   @Option(
@@ -66,6 +68,8 @@ public final class KubewardenRunOptions {
       description =
           "Kubewarden: record every host capability exchange to FILE (kwctl's session format).")
   Path record;
+
+  @Mixin ClusterOptions cluster;
 
   /** Used by picocli. */
   public KubewardenRunOptions() {}
@@ -88,6 +92,7 @@ public final class KubewardenRunOptions {
     if (record != null) {
       given.add("--record-host-capabilities-interactions");
     }
+    given.addAll(cluster.given());
     return given;
   }
 
@@ -122,6 +127,11 @@ public final class KubewardenRunOptions {
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), e);
       }
+    }
+    if (allowContextAware && replay == null) {
+      // the cluster of the kubeconfig, as kwctl reads it; connected on the policy's first call
+      ClusterOptions.LazyCluster k8s = cluster.lazy().prefetch();
+      host.kubernetes(k8s.kubernetes()).authorizer(k8s.authorizer());
     }
     if (record != null) {
       try {

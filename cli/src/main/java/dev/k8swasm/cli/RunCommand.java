@@ -264,5 +264,11 @@ public final class RunCommand implements Callable<Integer> {
           "--fail-on-error does not apply to --raw: a failing raw policy answers with code 500");
     }
     moduleOptions.check(kubewarden);
+    if (!kubewarden.cluster.given().isEmpty() && !kubewarden.allowContextAware) {
+      throw new ParameterException(
+          spec.commandLine(),
+          String.join(", ", kubewarden.cluster.given())
+              + " only apply with --allow-context-aware (the cluster context-aware policies read)");
+    }
   }
 }

@@ -218,6 +218,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin DebugOption debug;
 
+  @Mixin ClusterOptions clusterOptions;
+
+  /** The cluster context-aware policies read, when serve runs with one. */
+  private ClusterOptions.Cluster cluster;
+
   /** Used by picocli. */
   public ServeCommand() {}
 
@@ -235,13 +240,20 @@ public final class ServeCommand implements Callable<Integer> {
 
   private int serve() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    WebhookServer server =
+    WebhookServer.Builder builder =
         WebhookServer.builder(config)
             .overrides(overrides())
             .specCustomizer(this::customize)
-            .debug(debug.enabled())
-            .build()
-            .start();
+            .debug(debug.enabled());
+    if (clusterOptions.serveUsesCluster()) {
+      // in-cluster (service account) or --kubeconfig: context-aware policies read the cluster,
+      // namespaceSelectors are applied here, readiness waits for the caches
+      cluster = ClusterOptions.Cluster.of(clusterOptions.client());
+      builder
+          .namespaceLabels(cluster.context().namespaceLabels())
+          .readiness(cluster.context()::notReady);
+    }
+    WebhookServer server = builder.build().start();
     if (server.generatedCaPem().isPresent()) {
       String pem = server.generatedCaPem().get();
       err.println(
@@ -262,6 +274,9 @@ public final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
+                  if (cluster != null) {
+                    cluster.close();
+                  }
                   stopped.countDown();
                 },
                 "k8s-wasm-shutdown"));
@@ -334,6 +349,9 @@ public final class ServeCommand implements Callable<Integer> {
     registry.apply(b, dev.k8swasm.source.SourceOptions.PullPolicy.ALWAYS);
     if (debug.enabled()) {
       b.debug(true);
+    }
+    if (cluster != null) {
+      ClusterCapabilities.apply(b, cluster.context(), cluster.authorizer());
     }
     return b;
   }

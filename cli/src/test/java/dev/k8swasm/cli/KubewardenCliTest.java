@@ -204,12 +204,15 @@ class KubewardenCliTest {
                 request("pod-create.json"),
                 "--settings-json",
                 "{\"contextResource\":{\"api_version\":\"v1\",\"kind\":\"Namespace\",\"name\":\"default\"}}",
-                "--allow-context-aware"));
-    // granted, but this CLI has no Kubernetes client: the policy gets a clear error
+                "--allow-context-aware",
+                "--kubeconfig",
+                "no-such-kubeconfig"));
+    // granted, but there is no cluster to read: the policy gets a clear error (ClusterCliTest
+    // runs it against an API server)
     assertThat(context)
         .contains(
-            "context error: Callback evaluation failure: host capability"
-                + " 'kubernetes/get_resource' is not available");
+            "context error: Callback evaluation failure: kubeconfig no-such-kubeconfig does not"
+                + " exist");
   }
 
   static final String IMAGE_DIGEST = module("kubewarden/image_digest.wasm");

@@ -179,7 +179,9 @@ class DeployManifestsTest {
     assertThat(d.path("spec").path("replicas").asInt()).isGreaterThanOrEqualTo(2);
     JsonNode pod = d.path("spec").path("template").path("spec");
     assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
-    assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+    // the token of rbac.yaml's service account: serve reads the cluster with it
+    assertThat(pod.path("serviceAccountName").asText()).isEqualTo("k8s-wasm");
+    assertThat(pod.path("automountServiceAccountToken").asBoolean(false)).isTrue();
     JsonNode sc = container().path("securityContext");
     assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).isTrue();
     assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
@@ -297,6 +299,30 @@ class DeployManifestsTest {
         }
       }
     }
+  }
+
+  @Test
+  void theServiceAccountMayOnlyReadAndAskSubjectAccessReviews() throws Exception {
+    List<JsonNode> rbac = documents("rbac.yaml");
+    assertThat(rbac)
+        .extracting(d -> d.path("kind").asText())
+        .containsExactly("ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+    String namespace = document("namespace.yaml").path("metadata").path("name").asText();
+    assertThat(rbac.get(0).path("metadata").path("namespace").asText()).isEqualTo(namespace);
+    for (JsonNode rule : rbac.get(1).path("rules")) {
+      List<String> verbs = new ArrayList<>();
+      rule.path("verbs").forEach(v -> verbs.add(v.asText()));
+      if (rule.path("resources").get(0).asText().equals("subjectaccessreviews")) {
+        assertThat(verbs).containsExactly("create");
+      } else {
+        assertThat(verbs).containsExactly("get", "list", "watch");
+      }
+    }
+    JsonNode subject = rbac.get(2).path("subjects").get(0);
+    assertThat(subject.path("name").asText()).isEqualTo("k8s-wasm");
+    assertThat(subject.path("namespace").asText()).isEqualTo(namespace);
+    assertThat(rbac.get(2).path("roleRef").path("name").asText())
+        .isEqualTo(rbac.get(1).path("metadata").path("name").asText());
   }
 
   @Test

@@ -17,9 +17,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,13 +45,7 @@ class ClusterContextTest {
   @BeforeEach
   void start() {
     api = new MockApiServer();
-    admin =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder(api.config())
-                    .withMasterUrl("http://127.0.0.1:" + api.server().getPort())
-                    .build())
-            .build();
+    admin = api.adminClient();
     client = api.client();
     context = ClusterContext.builder(client).maxStaleness(Duration.ZERO).build();
   }

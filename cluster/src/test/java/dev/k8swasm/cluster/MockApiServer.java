@@ -13,6 +13,8 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -22,11 +24,12 @@ import java.util.Queue;
  * watched; expectations set with {@link #server()}{@code .expect()} answer first), on loopback,
  * reached through a {@link TcpProxy} so tests can take it away and bring it back.
  */
-final class MockApiServer implements AutoCloseable {
+public final class MockApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final TcpProxy proxy;
 
-  MockApiServer() {
+  /** Starts the mock server and its proxy on free loopback ports. */
+  public MockApiServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server =
         new KubernetesMockServer(
@@ -44,16 +47,18 @@ final class MockApiServer implements AutoCloseable {
     }
   }
 
-  KubernetesMockServer server() {
+  /** The mock server (expectations, recorded requests). */
+  public KubernetesMockServer server() {
     return server;
   }
 
-  TcpProxy proxy() {
+  /** The proxy clients go through. */
+  public TcpProxy proxy() {
     return proxy;
   }
 
   /** The client configuration of a user reaching the API server through the proxy. */
-  Config config() {
+  public Config config() {
     return new ConfigBuilder(Config.empty())
         .withMasterUrl("http://127.0.0.1:" + proxy.port())
         .withNamespace("default")
@@ -65,8 +70,42 @@ final class MockApiServer implements AutoCloseable {
   }
 
   /** A new client (the caller closes it). */
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  /** A client that bypasses the proxy (for a test's own set-up while the proxy is down). */
+  public KubernetesClient adminClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(config())
+                .withMasterUrl("http://127.0.0.1:" + server.getPort())
+                .build())
+        .build();
+  }
+
+  /** Writes a kubeconfig whose current context {@code context} reaches the proxy. */
+  public Path writeKubeconfig(Path file, String context) throws IOException {
+    return Files.writeString(
+        file,
+        "apiVersion: v1\n"
+            + "kind: Config\n"
+            + "current-context: "
+            + context
+            + "\n"
+            + "clusters:\n"
+            + "- name: mock\n"
+            + "  cluster: {server: \"http://127.0.0.1:"
+            + proxy.port()
+            + "\"}\n"
+            + "users:\n"
+            + "- name: tester\n"
+            + "  user: {token: test-token}\n"
+            + "contexts:\n"
+            + "- name: "
+            + context
+            + "\n"
+            + "  context: {cluster: mock, user: tester, namespace: default}\n");
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * away ({@link #down()}: connections cut, new ones refused) and bring it back on the same port
  * ({@link #up()}).
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final int target;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
@@ -26,11 +26,13 @@ final class TcpProxy implements AutoCloseable {
     up();
   }
 
-  int port() {
+  /** The loopback port clients connect to. */
+  public int port() {
     return port;
   }
 
-  synchronized void up() throws IOException {
+  /** Accepts connections again, on the same port. */
+  public synchronized void up() throws IOException {
     if (listener != null) {
       return;
     }
@@ -44,7 +46,8 @@ final class TcpProxy implements AutoCloseable {
     accept.start();
   }
 
-  synchronized void down() throws IOException {
+  /** Cuts every connection and refuses new ones. */
+  public synchronized void down() throws IOException {
     ServerSocket s = listener;
     listener = null;
     if (s != null) {

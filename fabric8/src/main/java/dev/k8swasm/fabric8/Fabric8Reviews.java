@@ -1,12 +1,6 @@
 package dev.k8swasm.fabric8;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.k8swasm.admission.AdmissionReview;
 import dev.k8swasm.authn.TokenReview;
@@ -18,6 +12,13 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.runtime.RawExtension;
 import java.util.Objects;
 import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Converts reviews between the k8s-wasm wire types ({@code dev.k8swasm.*}) and the fabric8
@@ -112,29 +113,28 @@ public final class Fabric8Reviews {
   private static final String KIND = "kind";
 
   /**
-   * The mapper for fabric8's model: a plain Jackson mapper (fabric8's model classes carry their own
-   * annotations), keeping every float as BigDecimal so no precision is lost on the way to fabric8's
-   * {@code additionalProperties} and raw values. None of fabric8's optional Jackson modules are
-   * registered: {@code GoCompatibilityModule} rewrites octal {@code mode} strings and {@code
-   * UnmatchedFieldTypeModule} garbles mismatched arrays, both lossy.
+   * The mapper for fabric8's model: a plain Jackson 3 mapper (fabric8's model classes carry their
+   * own Jackson 3 annotations since fabric8 8; the k8s-wasm trees are Jackson 2, so values cross
+   * between the two as JSON bytes), keeping every float as BigDecimal so no precision is lost on
+   * the way to fabric8's {@code additionalProperties} and raw values. None of fabric8's optional
+   * Jackson modules are registered: {@code GoCompatibilityModule} rewrites octal {@code mode}
+   * strings and {@code UnmatchedFieldTypeModule} garbles mismatched arrays, both lossy.
    */
   private static final JsonMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxStringLength(Integer.MAX_VALUE)
+                          .maxNestingDepth(500)
+                          .build())
+                  .build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           // fabric8's kind resolution re-reads object trees; keep 1.50 as 1.50, not 1.5
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
-
-  static {
-    MAPPER
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxStringLength(Integer.MAX_VALUE)
-                .maxNestingDepth(500)
-                .build());
-  }
 
   private static final String[] EMBEDDED = {"object", "oldObject", "options"};
 
@@ -336,7 +336,7 @@ public final class Fabric8Reviews {
     byte[] json;
     try {
       json = MAPPER.writeValueAsBytes(review);
-    } catch (JsonProcessingException e) {
+    } catch (JacksonException e) {
       throw new IllegalArgumentException(
           "cannot serialise fabric8 " + review.getClass().getName() + ": " + e.getOriginalMessage(),
           e);
@@ -346,10 +346,9 @@ public final class Fabric8Reviews {
 
   private static <T> T convert(JsonNode tree, Class<T> type) {
     try {
-      return MAPPER.treeToValue(tree, type);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      String detail =
-          e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      return MAPPER.readValue(Json.write(tree), type);
+    } catch (JacksonException | IllegalArgumentException e) {
+      String detail = e instanceof JacksonException p ? p.getOriginalMessage() : e.getMessage();
       throw new IllegalArgumentException(
           "fabric8 " + type.getName() + " cannot hold this document: " + detail, e);
     }
@@ -375,17 +374,17 @@ public final class Fabric8Reviews {
     }
     if (node.path(API_VERSION).isTextual() && node.path(KIND).isTextual()) {
       // let fabric8 resolve the kind: its deserialiser sits on AdmissionRequest.object
-      ObjectNode holder = MAPPER.createObjectNode();
+      ObjectNode holder = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
       holder.set("object", node);
       try {
-        return MAPPER.treeToValue(holder, AdmissionRequest.class).getObject();
-      } catch (JsonProcessingException | IllegalArgumentException e) {
+        return MAPPER.readValue(Json.write(holder), AdmissionRequest.class).getObject();
+      } catch (JacksonException | IllegalArgumentException e) {
         // the model class for this kind cannot read the document: keep it raw (below)
       }
     }
     try {
-      return new RawExtension(MAPPER.treeToValue(node, Object.class));
-    } catch (JsonProcessingException e) {
+      return new RawExtension(MAPPER.readValue(Json.write(node), Object.class));
+    } catch (JacksonException e) {
       throw new IllegalArgumentException("cannot hold a value: " + e.getOriginalMessage(), e);
     }
   }

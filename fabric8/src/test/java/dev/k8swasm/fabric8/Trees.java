@@ -1,6 +1,5 @@
 package dev.k8swasm.fabric8;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import java.io.IOException;
@@ -21,11 +20,7 @@ final class Trees {
 
   /** The tree of a fabric8 value as fabric8's model serialises it. */
   static JsonNode fabric8(Object value) {
-    try {
-      return parse(Fabric8Reviews.mapper().writeValueAsBytes(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return parse(Fabric8Reviews.mapper().writeValueAsBytes(value));
   }
 
   /** Asserts two trees are equal, showing the JSON Patch between them when they are not. */

@@ -43,6 +43,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
   private final ServerTracing tracing;
   private final ServerLimits limits;
   private final BooleanSupplier stopping;
+  private final ReadinessCheck readiness;
   private final ConnectionGuard guard;
   private final AtomicLong ids = new AtomicLong();
 
@@ -56,7 +57,8 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
       ServerTracing tracing,
       ServerLimits limits,
       BooleanSupplier stopping,
-      ConnectionGuard guard) {
+      ConnectionGuard guard,
+      ReadinessCheck readiness) {
     this.store = store;
     this.metrics = metrics;
     this.accessLog = accessLog;
@@ -67,6 +69,7 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
     this.limits = limits;
     this.stopping = stopping;
     this.guard = guard;
+    this.readiness = readiness;
   }
 
   @Override
@@ -102,7 +105,16 @@ final class Dispatcher extends Handler.Abstract.NonBlocking {
       switch (route) {
         case HEALTHZ_ROUTE -> x.send(200, Responses.TEXT, OK, null);
         case READYZ_ROUTE, READINESS_ROUTE -> {
-          if (!stopping.getAsBoolean() && store.peek().isPresent()) {
+          Optional<String> dependency =
+              stopping.getAsBoolean() || store.peek().isEmpty()
+                  ? Optional.empty()
+                  : readiness.notReady();
+          if (dependency.isPresent()) {
+            Responses.retryAfter(response, Duration.ofSeconds(1));
+            x.fail(
+                new HttpError(
+                    503, "ServiceUnavailable", "not ready: " + Evaluator.clip(dependency.get())));
+          } else if (!stopping.getAsBoolean() && store.peek().isPresent()) {
             x.send(200, Responses.TEXT, OK, null);
           } else {
             Responses.retryAfter(response, Duration.ofSeconds(1));

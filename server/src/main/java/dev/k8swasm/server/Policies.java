@@ -2,6 +2,7 @@ package dev.k8swasm.server;
 
 import dev.k8swasm.admission.AdmissionChain;
 import dev.k8swasm.admission.AdmissionHook;
+import dev.k8swasm.admission.NamespaceLabels;
 import dev.k8swasm.authn.AuthenticatorChain;
 import dev.k8swasm.authz.AuthorizerChain;
 import dev.k8swasm.config.ChainOptions;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>Admission is served in phases, as kube-apiserver calls webhooks: {@code /mutate} runs only the
  * mutating modules (and answers with their JSONPatch), {@code /validate} only the validating ones,
  * and {@code /mutate/NAME} / {@code /validate/NAME} one module. All these chains share the modules
- * of one {@link AdmissionChain} built from the configuration. The server cannot look up namespace
- * labels, so a module's {@code namespaceSelector} is left to kube-apiserver (it is written into the
- * generated webhook configuration) and not applied by the server.
+ * of one {@link AdmissionChain} built from the configuration. A module's {@code namespaceSelector}
+ * is applied by the server when it can look namespace labels up ({@link
+ * ChainOptions#namespaceLabels()}, e.g. from a cluster's informer cache); otherwise it is left to
+ * kube-apiserver (it is written into the generated webhook configuration).
  */
 final class Policies {
   private static final Logger LOG = LoggerFactory.getLogger(Policies.class);
@@ -54,7 +56,8 @@ final class Policies {
       ServerConfig config,
       AuthenticatorChain authenticator,
       AuthorizerChain authorizer,
-      AdmissionChain admission) {
+      AdmissionChain admission,
+      NamespaceLabels namespaceLabels) {
     this.generation = generation;
     this.config = config;
     this.authenticator = authenticator;
@@ -63,10 +66,10 @@ final class Policies {
     Map<String, AdmissionChain> m = new LinkedHashMap<>();
     Map<String, AdmissionChain> v = new LinkedHashMap<>();
     if (admission != null) {
-      this.mutators = phase(admission.mutators());
-      this.validators = phase(admission.validators());
-      admission.mutators().forEach(h -> m.put(h.name(), phase(List.of(h))));
-      admission.validators().forEach(h -> v.put(h.name(), phase(List.of(h))));
+      this.mutators = phase(admission.mutators(), namespaceLabels);
+      this.validators = phase(admission.validators(), namespaceLabels);
+      admission.mutators().forEach(h -> m.put(h.name(), phase(List.of(h), namespaceLabels)));
+      admission.validators().forEach(h -> v.put(h.name(), phase(List.of(h), namespaceLabels)));
     } else {
       this.mutators = null;
       this.validators = null;
@@ -168,7 +171,8 @@ final class Policies {
       closeAll(built);
       throw new ConfigException(problems);
     }
-    if (admission != null) {
+    NamespaceLabels namespaceLabels = options.namespaceLabels().orElse(null);
+    if (admission != null && namespaceLabels == null) {
       for (AdmissionHook h : admission.mutators()) {
         noteNamespaceSelector(h);
       }
@@ -176,7 +180,7 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
-    return new Policies(generation, config, authn, authz, admission);
+    return new Policies(generation, config, authn, authz, admission, namespaceLabels);
   }
 
   private static void noteNamespaceSelector(AdmissionHook h) {
@@ -193,17 +197,26 @@ final class Policies {
     }
   }
 
-  /** A chain of {@code hooks} as the server runs them (without namespace selectors). */
-  private static AdmissionChain phase(List<AdmissionHook> hooks) {
+  /**
+   * A chain of {@code hooks} as the server runs them: with their namespace selectors when namespace
+   * labels can be looked up, without them otherwise.
+   */
+  private static AdmissionChain phase(List<AdmissionHook> hooks, NamespaceLabels namespaceLabels) {
     AdmissionChain.Builder b = AdmissionChain.builder();
     for (AdmissionHook h : hooks) {
-      b.add(
+      AdmissionHook.Builder hook =
           AdmissionHook.builder(h.name(), h.controller())
               .rules(h.rules())
               .failurePolicy(h.failurePolicy())
               .objectSelector(h.objectSelector())
-              .reinvocationPolicy(h.reinvocationPolicy())
-              .build());
+              .reinvocationPolicy(h.reinvocationPolicy());
+      if (namespaceLabels != null) {
+        hook.namespaceSelector(h.namespaceSelector());
+      }
+      b.add(hook.build());
+    }
+    if (namespaceLabels != null) {
+      b.namespaceLabels(namespaceLabels);
     }
     return b.build();
   }

@@ -1,5 +1,6 @@
 package dev.k8swasm.server;
 
+import dev.k8swasm.admission.NamespaceLabels;
 import dev.k8swasm.config.ChainOptions;
 import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.module.ModuleSpec;
@@ -82,6 +83,8 @@ public final class WebhookServer implements AutoCloseable {
     private AccessLog accessLog = AccessLog.slf4j();
     private boolean debug;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private NamespaceLabels namespaceLabels;
+    private ReadinessCheck readiness = ReadinessCheck.NONE;
 
     private Builder(Path config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -121,6 +124,25 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     /**
+     * Where namespace labels come from (e.g. a cluster's informer cache): with it, the server
+     * applies modules' {@code namespaceSelector}s itself on {@code /mutate} and {@code /validate}
+     * (without it they are left to kube-apiserver).
+     */
+    public Builder namespaceLabels(NamespaceLabels namespaceLabels) {
+      this.namespaceLabels = Objects.requireNonNull(namespaceLabels, "namespaceLabels");
+      return this;
+    }
+
+    /**
+     * What else must be ready before the server is (e.g. a cluster's caches): readiness is false,
+     * and the probes answer 503 with its reason, while it is not.
+     */
+    public Builder readiness(ReadinessCheck readiness) {
+      this.readiness = Objects.requireNonNull(readiness, "readiness");
+      return this;
+    }
+
+    /**
      * Whether module output (stderr) is sent to clients in failure messages too (default: false; it
      * is logged at debug level only).
      */
@@ -146,6 +168,7 @@ public final class WebhookServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ServeSettings settings;
+  private final ReadinessCheck readiness;
   private final ServerMetrics metrics = new ServerMetrics();
   private final PolicyStore store = new PolicyStore();
   private final TlsReloader tls;
@@ -164,15 +187,19 @@ public final class WebhookServer implements AutoCloseable {
     this.tls = new TlsReloader(settings, metrics);
     this.admission = new Admission(settings.workers(), settings.queueSize(), settings.limits());
     ServerTracing tracing = new ServerTracing(b.openTelemetry);
-    ChainOptions chainOptions =
+    ChainOptions.Builder options =
         ChainOptions.builder()
             .listener(
                 e -> {
                   metrics.onEvaluation(e);
                   tracing.onEvaluation(e);
                 })
-            .specCustomizer(b.specCustomizer)
-            .build();
+            .specCustomizer(b.specCustomizer);
+    if (b.namespaceLabels != null) {
+      options.namespaceLabels(b.namespaceLabels);
+    }
+    ChainOptions chainOptions = options.build();
+    this.readiness = b.readiness;
     this.reloader = new Reloader(config.file(), chainOptions, store, metrics, settings.limits());
     this.front = new HttpFront(settings, tls.tls(), metrics);
     this.dispatcher =
@@ -186,7 +213,8 @@ public final class WebhookServer implements AutoCloseable {
             tracing,
             settings.limits(),
             () -> stopping,
-            front.guard());
+            front.guard(),
+            b.readiness);
     metrics.gauge("k8swasm.ready", "1 when ready to serve", () -> ready() ? 1 : 0);
     metrics.gauge(
         "k8swasm.config.generation",
@@ -264,9 +292,12 @@ public final class WebhookServer implements AutoCloseable {
     return settings;
   }
 
-  /** Whether a configuration is loaded and the server is not stopping. */
+  /**
+   * Whether a configuration is loaded, the server is not stopping and its {@link Builder#readiness}
+   * check passes.
+   */
   public boolean ready() {
-    return !stopping && store.peek().isPresent();
+    return !stopping && store.peek().isPresent() && readiness.notReady().isEmpty();
   }
 
   /** The generated CA certificate in PEM, when no certificate was given. */
