@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -82,6 +83,9 @@ public final class ClusterContext implements KubernetesContext, AutoCloseable {
   private final Map<ContextAwareResource, ResourceDefinitionContext> definitions =
       new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile Instant probedAt;
+  private volatile Instant unreachableSince;
+  private volatile String unreachableCause;
 
   private ClusterContext(Builder b) {
     this.client = b.client;
@@ -277,6 +281,9 @@ public final class ClusterContext implements KubernetesContext, AutoCloseable {
       return Optional.of("the cluster context is closed");
     }
     List<String> problems = new ArrayList<>();
+    if (!wanted.isEmpty() || !caches.isEmpty()) {
+      probe().ifPresent(problems::add);
+    }
     for (ContextAwareResource type : wanted) {
       if (indexers.containsKey(type)) {
         continue;
@@ -321,11 +328,40 @@ public final class ClusterContext implements KubernetesContext, AutoCloseable {
     };
   }
 
+  /**
+   * Whether the API server answers ({@code GET /version}), asked at most once a second: a watch can
+   * stay open on a connection that no longer leads anywhere, so readiness asks. Empty when it
+   * answers (whatever the HTTP status).
+   */
+  private Optional<String> probe() {
+    Instant now = clock.instant();
+    Instant last = probedAt;
+    if (last == null || !now.isBefore(last.plusSeconds(1))) {
+      probedAt = now;
+      try {
+        client.getKubernetesVersion();
+        unreachableSince = null;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() > 0 || !ClusterErrors.isUnreachable(e)) {
+          unreachableSince = null;
+        } else {
+          if (unreachableSince == null) {
+            unreachableSince = now;
+          }
+          unreachableCause = ClusterErrors.cause(e);
+        }
+      }
+    }
+    return unreachableSince == null
+        ? Optional.empty()
+        : Optional.of("cannot reach the Kubernetes API server (" + unreachableCause + ")");
+  }
+
   /** The cache of {@code type}, synced and fresh enough, or the error the policy reads. */
   private TypeCache ready(ContextAwareResource type, ResourceDefinitionContext definition) {
     TypeCache cache = cache(type, definition);
     cache.awaitSynced(syncTimeout);
-    cache.checkFresh(maxStaleness);
+    cache.checkFresh(maxStaleness, unreachableSince, unreachableCause);
     return cache;
   }
 

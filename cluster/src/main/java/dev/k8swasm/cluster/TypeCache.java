@@ -136,13 +136,26 @@ final class TypeCache {
     }
   }
 
-  /** Throws when the watch has been lost for {@code maxStaleness} or longer. */
-  void checkFresh(Duration maxStaleness) {
+  /**
+   * Throws when the watch has been lost, or the API server has been unreachable ({@code
+   * unreachableSince}, from the context's probe; null when reachable), for {@code maxStaleness} or
+   * longer.
+   */
+  void checkFresh(Duration maxStaleness, Instant unreachableSince, String unreachableCause) {
+    Instant now = clock.instant();
+    if (unreachableSince != null
+        && Duration.between(unreachableSince, now).compareTo(maxStaleness) >= 0) {
+      throw new HostCapabilityException(
+          "cannot reach the Kubernetes API server: the cache of "
+              + type
+              + " may be stale ("
+              + unreachableCause
+              + ")");
+    }
     if (informer.isWatching()) {
       lostSince = null;
       return;
     }
-    Instant now = clock.instant();
     Instant since = lostSince;
     if (since == null) {
       lostSince = since = now;

@@ -362,7 +362,7 @@ class ClusterContextTest {
         .isInstanceOf(HostCapabilityException.class)
         .hasMessageStartingWith(
             "Callback evaluation failure: cannot reach the Kubernetes API server: the cache of"
-                + " networking.k8s.io/v1/Ingress has had no watch for")
+                + " networking.k8s.io/v1/Ingress")
         .hasMessageNotContaining("\n");
   }
 

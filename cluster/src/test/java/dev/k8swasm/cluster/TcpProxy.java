@@ -64,8 +64,16 @@ public final class TcpProxy implements AutoCloseable {
       try {
         Socket client = s.accept();
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
-        open.add(client);
-        open.add(upstream);
+        synchronized (this) {
+          if (listener != s) {
+            // down() ran while this connection was being set up: it is cut too
+            client.close();
+            upstream.close();
+            continue;
+          }
+          open.add(client);
+          open.add(upstream);
+        }
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
