@@ -30,7 +30,8 @@ class ModulePathTest {
           "dev.k8swasm.wasi",
           "dev.k8swasm.kubewarden",
           "dev.k8swasm.fabric8",
-          "dev.k8swasm.testing");
+          "dev.k8swasm.testing",
+          "dev.k8swasm.cluster");
 
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
 
