@@ -33,21 +33,25 @@ public final class KubewardenRunOptions {
   ExecutionMode executionMode;
 
   @Option(
-      names = "--allow-host-capability",
+      names = {"--allowed-host-capabilities", "--allow-host-capability"},
       paramLabel = "PATTERN",
+      split = ",",
       converter = PatternConverter.class,
       description =
-          "Kubewarden: grant a host capability, 'namespace/operation' (e.g."
-              + " net/v1/dns_lookup_host), a prefix (oci/*, oci/v2/*) or * for all. Repeatable;"
-              + " none are granted by default.")
+          "Kubewarden: the host capabilities the policy may call, as kwctl's"
+              + " --allowed-host-capabilities: 'namespace/operation' (e.g."
+              + " net/v1/dns_lookup_host), a prefix (oci/*, oci/v2/*) or * for all. Repeatable or"
+              + " comma-separated; the list given replaces the default, which is * (all, as kwctl;"
+              + " kubernetes/* calls still need --allow-context-aware).")
   List<String> allowedHostCapabilities = new ArrayList<>();
 
   @Option(
       names = "--allow-context-aware",
       description =
-          "Kubewarden: grant kubernetes/* for the resources listed in the policy's metadata"
-              + " (contextAwareResources) and answer from the cluster of --kubeconfig, KUBECONFIG"
-              + " or ~/.kube/config, as kwctl does (with a replayed session: from the session).")
+          "Kubewarden: let the policy read the Kubernetes resources listed in its metadata"
+              + " (contextAwareResources), answered from the cluster of --kubeconfig, KUBECONFIG"
+              + " or ~/.kube/config (with a replayed session: from the session), as kwctl does;"
+              + " without it every kubernetes/list_* and get_resource call is refused.")
   boolean allowContextAware;
 
   @Option(
@@ -77,7 +81,7 @@ public final class KubewardenRunOptions {
       given.add("--execution-mode");
     }
     if (!allowedHostCapabilities.isEmpty()) {
-      given.add("--allow-host-capability");
+      given.add("--allowed-host-capabilities");
     }
     if (allowContextAware) {
       given.add("--allow-context-aware");
@@ -93,8 +97,12 @@ public final class KubewardenRunOptions {
   }
 
   /**
-   * Sets the Kubewarden options of {@code spec}: execution mode, granted capabilities and the host
-   * capabilities (DNS through the JDK, recording and replay).
+   * Sets the Kubewarden options of {@code spec} as {@code kwctl run} does: execution mode; the
+   * allow-list of host capabilities ({@code *} unless {@code --allowed-host-capabilities} gives
+   * one; the policy metadata's {@code hostCapabilities} is not a grant, as in kwctl); the
+   * Kubernetes resources of the metadata's {@code contextAwareResources} only with {@code
+   * --allow-context-aware}, else none; and the host capabilities (DNS through the JDK, recording
+   * and replay).
    *
    * @throws CliException when the session to replay cannot be read
    */
@@ -102,14 +110,15 @@ public final class KubewardenRunOptions {
     if (executionMode != null) {
       spec.option("executionMode", TextNode.valueOf(executionMode.wireName()));
     }
-    List<String> patterns = new ArrayList<>(allowedHostCapabilities);
-    if (allowContextAware) {
-      patterns.add("kubernetes/*");
+    ArrayNode patterns = JsonNodeFactory.instance.arrayNode();
+    if (allowedHostCapabilities.isEmpty()) {
+      patterns.add("*");
+    } else {
+      allowedHostCapabilities.forEach(patterns::add);
     }
-    if (!patterns.isEmpty()) {
-      ArrayNode list = JsonNodeFactory.instance.arrayNode();
-      patterns.forEach(list::add);
-      spec.option("allowedHostCapabilities", list);
+    spec.option("allowedHostCapabilities", patterns);
+    if (!allowContextAware) {
+      spec.option("contextAwareResources", JsonNodeFactory.instance.arrayNode());
     }
     HostCapabilities.Builder host = HostCapabilities.builder();
     if (replay != null) {

@@ -62,8 +62,9 @@ import picocli.CommandLine.Spec;
       "  k8s-wasm run magic_authenticator.wasm -r tokenreview.json",
       "  k8s-wasm run policy.wasm --mutating --settings-json '{\"k\":\"v\"}' -r req.yaml",
       "  k8s-wasm run --config admission.yaml -r admissionreview.json",
-      "  k8s-wasm run policy.wasm -r pod.json --allow-host-capability 'net/*' \\",
+      "  k8s-wasm run policy.wasm -r pod.json \\",
       "      --replay-host-capabilities-interactions session.yml",
+      "  k8s-wasm run policy.wasm -r pod.json --allowed-host-capabilities 'oci/*'",
       "  k8s-wasm run policy.wasm -r req.yaml --output pretty  # the decision in words",
       "  cat request.json | k8s-wasm run policy.wasm -r -",
       "  k8s-wasm run raw-policy.wasm --raw -r raw-request.json"

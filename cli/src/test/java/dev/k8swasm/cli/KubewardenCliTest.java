@@ -132,16 +132,9 @@ class KubewardenCliTest {
   }
 
   @Test
-  void hostCapabilitiesAreDeniedUnlessGranted() {
+  void hostCapabilitiesAreAllGrantedByDefaultAsInKwctl() {
     String dns = "{\"dnsLookup\":\"example.com\"}";
-    JsonNode denied =
-        Json.readTree(
-            kwctl(run("run", START, "-r", request("pod-create.json"), "--settings-json", dns))
-                .getBytes());
-    assertThat(denied.path("warnings").get(0).asText())
-        .isEqualTo(
-            "dns-error:Policy has not been granted access to the 'net/v1/dns_lookup_host' host"
-                + " capability. The violation has been reported.");
+    // no flag: every capability (kwctl's --allowed-host-capabilities defaults to *)
     String replayed =
         kwctl(
             run(
@@ -151,11 +144,57 @@ class KubewardenCliTest {
                 request("pod-create.json"),
                 "--settings-json",
                 dns,
-                "--allow-host-capability",
-                "net/*",
                 "--replay-host-capabilities-interactions",
                 request("session-dns.yml")));
     assertThat(replayed).contains("\"warnings\":[\"dns:example.com=93.184.215.14\"]");
+    // the flag replaces the default: only what it lists
+    JsonNode denied =
+        Json.readTree(
+            kwctl(
+                    run(
+                        "run",
+                        START,
+                        "-r",
+                        request("pod-create.json"),
+                        "--settings-json",
+                        dns,
+                        "--allowed-host-capabilities",
+                        "oci/*,kubernetes/can_i",
+                        "--replay-host-capabilities-interactions",
+                        request("session-dns.yml")))
+                .getBytes());
+    assertThat(denied.path("warnings").get(0).asText())
+        .isEqualTo(
+            "dns-error:Policy has not been granted access to the 'net/v1/dns_lookup_host' host"
+                + " capability. The violation has been reported.");
+    // the old name of the flag still works
+    assertThat(
+            kwctl(
+                run(
+                    "run",
+                    START,
+                    "-r",
+                    request("pod-create.json"),
+                    "--settings-json",
+                    dns,
+                    "--allow-host-capability",
+                    "net/*",
+                    "--replay-host-capabilities-interactions",
+                    request("session-dns.yml"))))
+        .isEqualTo(replayed);
+    Cli.Result bad =
+        run(
+            "run",
+            START,
+            "-r",
+            request("pod-create.json"),
+            "--allowed-host-capabilities",
+            "oci/v1");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains(
+            "invalid host capability pattern 'oci/v1': not a complete capability path; use"
+                + " 'oci/v1/*'");
     String context =
         kwctl(
             run(
@@ -174,6 +213,98 @@ class KubewardenCliTest {
         .contains(
             "context error: Callback evaluation failure: kubeconfig no-such-kubeconfig does not"
                 + " exist");
+  }
+
+  static final String IMAGE_DIGEST = module("kubewarden/image_digest.wasm");
+  static final String UNIQUE_INGRESS = module("kubewarden/unique_ingress.wasm");
+
+  /**
+   * Must hold: a policy whose metadata has no hostCapabilities, calling oci/v1/manifest_digest, run
+   * with a replayed session and no flag, answers as kwctl does (the call goes through).
+   */
+  @Test
+  void manifestDigestFromAReplayedSessionWithoutAnyFlag() {
+    String answer =
+        kwctl(
+            run(
+                "run",
+                IMAGE_DIGEST,
+                "-r",
+                request("pod-create.json"),
+                "--replay-host-capabilities-interactions",
+                request("session-manifest-digest.yml")));
+    assertThat(answer)
+        .isEqualTo(
+            "{\"uid\":\"705ab4f5-6393-11e8-b7cc-42010a800002\",\"allowed\":true,\"warnings\":"
+                + "[\"digest:nginx:1.27=sha256:5ea2b0f8c4e3bd1e4c5a6e1f3c2d7b9a0e8f6d4c2b1a09f8e7d6c5b4a3928170\"]}");
+    // narrowed by the flag, as kwctl --allowed-host-capabilities net/*
+    assertThat(
+            kwctl(
+                run(
+                    "run",
+                    IMAGE_DIGEST,
+                    "-r",
+                    request("pod-create.json"),
+                    "--allowed-host-capabilities",
+                    "net/*",
+                    "--replay-host-capabilities-interactions",
+                    request("session-manifest-digest.yml"))))
+        .contains("\"allowed\":false")
+        .contains(
+            "cannot resolve nginx:1.27: Policy has not been granted access to the"
+                + " 'oci/v1/manifest_digest' host capability. The violation has been reported.");
+  }
+
+  /**
+   * kwctl's own unique-ingress sessions replayed into our unique_ingress policy: kwctl's answers
+   * with --allow-context-aware; without it the Kubernetes resources are not granted, as in kwctl.
+   */
+  @Test
+  void contextAwareReplayNeedsAllowContextAware() {
+    for (String[] c : new String[][] {{"duplicate", "false"}, {"no-duplicate", "true"}}) {
+      String answer =
+          kwctl(
+              run(
+                  "run",
+                  UNIQUE_INGRESS,
+                  "-r",
+                  request("kwctl/ingress.json"),
+                  "--allow-context-aware",
+                  "--replay-host-capabilities-interactions",
+                  request("kwctl/context-aware-unique-ingress-" + c[0] + ".yml")));
+      assertThat(answer).as(c[0]).contains("\"allowed\":" + c[1]);
+    }
+    assertThat(
+            kwctl(
+                run(
+                    "run",
+                    UNIQUE_INGRESS,
+                    "-r",
+                    request("kwctl/ingress.json"),
+                    "--replay-host-capabilities-interactions",
+                    request("kwctl/context-aware-unique-ingress-duplicate.yml"))))
+        .contains("\"allowed\":false")
+        .contains(
+            "cannot check that the hosts are unique: Policy has not been granted access to"
+                + " Kubernetes networking.k8s.io/v1/Ingress resources. The violation has been"
+                + " reported.");
+    // --allow-context-aware grants resources, not capabilities: a list without kubernetes/*
+    // refuses the call (kwctl's test_run_ctx_aware with --allowed-host-capabilities oci/*)
+    assertThat(
+            kwctl(
+                run(
+                    "run",
+                    UNIQUE_INGRESS,
+                    "-r",
+                    request("kwctl/ingress.json"),
+                    "--allow-context-aware",
+                    "--allowed-host-capabilities",
+                    "oci/*",
+                    "--replay-host-capabilities-interactions",
+                    request("kwctl/context-aware-unique-ingress-duplicate.yml"))))
+        .contains(
+            "Policy has not been granted access to the 'kubernetes/list_resources_all' host"
+                + " capability");
   }
 
   @Test

@@ -20,7 +20,10 @@ import java.util.Optional;
  *   <li>{@code policyMode}: {@code protect} (default) or {@code monitor};
  *   <li>{@code policyType}: {@code kubernetes} or {@code raw};
  *   <li>{@code allowedHostCapabilities}: list of {@code namespace/operation} patterns ({@code *},
- *       {@code oci/*}, exact); default: none;
+ *       {@code oci/*}, exact; see {@link HostCapabilityAllowList}); default: none (the library is
+ *       explicit; the kwctl-compatible {@code run} and policy-server's {@code policies.yml} in
+ *       {@code serve} pass {@code ["*"]} unless told otherwise, as kwctl and the Kubewarden
+ *       controller do). The policy metadata's {@code hostCapabilities} is not a grant;
  *   <li>{@code contextAwareResources}: list of {@code {apiVersion, kind}}; default: the metadata's.
  * </ul>
  */

@@ -141,7 +141,7 @@ class WapcProtocolTest {
   void hostCallsAnswerThroughHostResponseAndHostError(InstanceStrategy strategy) {
     try (KubewardenPolicy granted = load(strategy, Engine.COMPILER, "net/*");
         KubewardenPolicy denied = load(strategy, Engine.COMPILER);
-        KubewardenPolicy other = load(strategy, Engine.COMPILER, "oci/*", "net/v2/*")) {
+        KubewardenPolicy other = load(strategy, Engine.COMPILER, "oci/*", "kubernetes/*")) {
       String op = "12345678901";
       assertThat(call(granted, op, "\"example.com\""))
           .isEqualTo("ok:{\"ips\":[\"" + TestHost.DNS_IP + "\"]}");

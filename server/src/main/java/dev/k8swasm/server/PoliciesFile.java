@@ -1,6 +1,7 @@
 package dev.k8swasm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.config.ModuleConfig;
 import dev.k8swasm.module.Engine;
@@ -21,9 +22,17 @@ import java.util.Set;
 /**
  * A Kubewarden policy-server {@code policies.yml}: a map from policy id to a policy ({@code
  * module}, {@code settings}, {@code allowedToMutate}, {@code policyMode}, {@code
- * contextAwareResources}, {@code message}, {@code timeoutEvalSeconds}) or to a policy group ({@code
- * expression}, {@code message}, {@code policyMode}, {@code policies}: member id to {@code module},
- * {@code settings}, {@code contextAwareResources}, {@code timeoutEvalSeconds}).
+ * contextAwareResources}, {@code message}, {@code timeoutEvalSeconds}, {@code hostCapabilities}) or
+ * to a policy group ({@code expression}, {@code message}, {@code policyMode}, {@code policies}:
+ * member id to {@code module}, {@code settings}, {@code contextAwareResources}, {@code
+ * timeoutEvalSeconds}, {@code hostCapabilities}).
+ *
+ * <p>Grants are policy-server's: a policy reads exactly the Kubernetes resources of its {@code
+ * contextAwareResources} (none when absent; its metadata's list is not a grant), and may call the
+ * host capabilities of {@code hostCapabilities} (patterns as {@code kwctl
+ * --allowed-host-capabilities}). Without {@code hostCapabilities} it may call every capability,
+ * which is what the Kubewarden controller writes for every cluster-wide policy ({@code ["*"]}) and
+ * what policy-server did before its allow-list existed.
  *
  * <p>Each policy becomes a Kubewarden admission module named by its id, mutating only when {@code
  * allowedToMutate} is true. Its rules are those of the module's metadata (used by our {@code
@@ -56,11 +65,13 @@ record PoliciesFile(
           "policyMode",
           "contextAwareResources",
           "message",
-          "timeoutEvalSeconds");
+          "timeoutEvalSeconds",
+          "hostCapabilities");
   private static final Set<String> GROUP_KEYS =
       Set.of("expression", "message", "policyMode", "policies");
   private static final Set<String> MEMBER_KEYS =
-      Set.of("module", "settings", "contextAwareResources", "timeoutEvalSeconds");
+      Set.of(
+          "module", "settings", "contextAwareResources", "timeoutEvalSeconds", "hostCapabilities");
 
   PoliciesFile {
     policies = List.copyOf(policies);
@@ -248,6 +259,26 @@ record PoliciesFile(
         }
         options.put("contextAwareResources", resources);
       }
+    } else {
+      // policy-server grants only what policies.yml lists, never the metadata's resources
+      options.put("contextAwareResources", JsonNodeFactory.instance.arrayNode());
+    }
+    JsonNode capabilities = node.get("hostCapabilities");
+    if (capabilities != null && !capabilities.isNull()) {
+      boolean strings = capabilities.isArray();
+      for (int i = 0; strings && i < capabilities.size(); i++) {
+        strings = capabilities.get(i).isTextual() && !capabilities.get(i).asText().isBlank();
+      }
+      if (!strings) {
+        problems.add(
+            at
+                + ": field 'hostCapabilities': expected a list of patterns such as 'oci/*',"
+                + " 'net/v1/dns_lookup_host' or '*'");
+      } else {
+        options.put("allowedHostCapabilities", capabilities);
+      }
+    } else {
+      options.put("allowedHostCapabilities", JsonNodeFactory.instance.arrayNode().add("*"));
     }
     JsonNode settings = node.get("settings");
     return ModuleConfig.builder(name, ref)

@@ -72,6 +72,31 @@ class PoliciesFileTest {
   }
 
   @Test
+  void grantsArePolicyServers() throws Exception {
+    PoliciesFile p = ServerConfig.read(example()).policies().orElseThrow();
+    // neither hostCapabilities nor contextAwareResources: every capability, no Kubernetes resource
+    ModuleConfig apparmor = p.policies().get(0);
+    assertThat(apparmor.options().get("allowedHostCapabilities").toString()).isEqualTo("[\"*\"]");
+    assertThat(apparmor.options().get("contextAwareResources").toString()).isEqualTo("[]");
+    for (ModuleConfig member : p.groups().get(0).members()) {
+      assertThat(member.options().get("allowedHostCapabilities").toString()).isEqualTo("[\"*\"]");
+    }
+    PoliciesFile narrowed =
+        PoliciesFile.parse(
+            dev.k8swasm.json.Json.readTree(
+                ("{\"p\":{\"module\":\"registry://ghcr.io/x/p:v1\",\"hostCapabilities\":"
+                        + "[\"oci/*\",\"kubernetes/can_i\"],\"contextAwareResources\":"
+                        + "[{\"apiVersion\":\"v1\",\"kind\":\"Namespace\"}]}}")
+                    .getBytes()),
+            Path.of("policies.yml"));
+    ModuleConfig m = narrowed.policies().get(0);
+    assertThat(m.options().get("allowedHostCapabilities").toString())
+        .isEqualTo("[\"oci/*\",\"kubernetes/can_i\"]");
+    assertThat(m.options().get("contextAwareResources").toString())
+        .isEqualTo("[{\"apiVersion\":\"v1\",\"kind\":\"Namespace\"}]");
+  }
+
+  @Test
   void everyProblemIsListedWithFilePolicyAndField(@TempDir Path dir) {
     Path file =
         Fixture.write(

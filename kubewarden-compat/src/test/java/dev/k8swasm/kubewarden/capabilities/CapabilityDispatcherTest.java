@@ -57,7 +57,22 @@ class CapabilityDispatcherTest {
     assertThat(HostCapabilityAllowList.of(List.of("oci/*")).allows("oci/v1/manifest_digest"))
         .isTrue();
     for (String bad :
-        List.of("", " oci/*", "oci*", "*/verify", "oci/*/verify", "/*", "/oci", "a//b")) {
+        List.of(
+            "",
+            "  ",
+            "oci*",
+            "*/verify",
+            "oci/*/verify",
+            "/*",
+            "/oci",
+            "a//b",
+            "oci/v1/oci_*",
+            "oci/v99/verify",
+            "unknown/*",
+            "oci",
+            "oci/v1",
+            "kubernetes/can_i/*",
+            "kubernetes/nonexistent")) {
       assertThatThrownBy(() -> HostCapabilityAllowList.of(List.of(bad)))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class);

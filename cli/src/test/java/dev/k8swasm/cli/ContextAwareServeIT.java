@@ -1,0 +1,202 @@
+package dev.k8swasm.cli;
+
+import static dev.k8swasm.server.Fixture.module;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.k8swasm.cluster.MockApiServer;
+import dev.k8swasm.json.Json;
+import dev.k8swasm.server.Fixture;
+import dev.k8swasm.server.tls.Pem;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Must hold: {@code java -jar k8s-wasm.jar serve --policies policies.yml --kubeconfig FILE} (a
+ * process, as users start it) answers the context-aware test policy unique_ingress.wasm from
+ * fabric8's mock API server in CRUD mode on policy-server's {@code /validate/ID}: the same answers
+ * as {@code run --allow-context-aware} ({@link ContextAwareCliTest}), a new Ingress reaches the
+ * next request through the watch, and a policy without {@code contextAwareResources} in
+ * policies.yml gets no access although its metadata asks for it (policy-server's grant).
+ */
+class ContextAwareServeIT {
+  static final Pattern LISTENING =
+      Pattern.compile("listening on https://[^:]+:(\\d+) metrics on http://[^:]+:(\\d+)");
+
+  static String review(String requestFile) throws Exception {
+    Path file = Cli.examples().resolve("requests/kubewarden").resolve(requestFile);
+    JsonNode doc = Json.reader().readTree(Files.readAllBytes(file));
+    if (doc.has("request")) {
+      return Json.writeString(doc);
+    }
+    return "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+        + Json.writeString(doc)
+        + "}";
+  }
+
+  /** uid, allowed and status.message of an AdmissionReview response, as kwctl prints them. */
+  static String answer(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode response = Json.readTree(r.body().getBytes(StandardCharsets.UTF_8)).path("response");
+    StringBuilder s =
+        new StringBuilder("{\"uid\":\"")
+            .append(response.path("uid").asText())
+            .append("\",\"allowed\":")
+            .append(response.path("allowed").asBoolean());
+    if (response.path("status").has("message")) {
+      s.append(",\"status\":{\"message\":")
+          .append(Json.writeString(response.path("status").path("message")))
+          .append("}");
+    }
+    return s.append("}").toString();
+  }
+
+  @Test
+  void servesTheClusterOfTheKubeconfig(@TempDir Path dir) throws Exception {
+    Path policy = module("kubewarden/unique_ingress.wasm");
+    Path policies =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            "unique-ingress:\n"
+                + "  module: "
+                + policy
+                + "\n"
+                + "  contextAwareResources:\n"
+                + "  - {apiVersion: networking.k8s.io/v1, kind: Ingress}\n"
+                + "not-granted:\n"
+                + "  module: "
+                + policy
+                + "\n");
+    try (MockApiServer api = new MockApiServer();
+        KubernetesClient admin = api.adminClient()) {
+      ContextAwareCliTest.ingress(admin, "default", "test", "foo.bar.com");
+      ContextAwareCliTest.ingress(admin, "shop", "web", "shop.example.com");
+      ContextAwareCliTest.ingress(admin, "blog", "web", "blog.example.com");
+      Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), "mock");
+      Path ca = dir.resolve("ca.pem");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(
+          List.of(
+              "-jar",
+              ServeIT.jar(),
+              "serve",
+              "--policies",
+              policies.toString(),
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "--address",
+              "127.0.0.1",
+              "--port",
+              "0",
+              "--metrics-port",
+              "0",
+              "--ca-out",
+              ca.toString()));
+      Process p =
+          new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      List<String> stderr = new CopyOnWriteArrayList<>();
+      CompletableFuture<int[]> ports = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    stderr.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                      ports.complete(
+                          new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+                    }
+                  }
+                  ports.completeExceptionally(new AssertionError("serve exited: " + stderr));
+                } catch (Exception e) {
+                  ports.completeExceptionally(e);
+                }
+              });
+      reader.start();
+      try {
+        int[] bound = ports.get(120, TimeUnit.SECONDS);
+        Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA");
+        HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
+        HttpClient plain = HttpClient.newHttpClient();
+        // ready once the Ingress cache has synced
+        Fixture.await(
+            () ->
+                plain
+                        .send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + bound[1] + "/readiness"))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .statusCode()
+                    == 200,
+            "readiness");
+        String base = "https://localhost:" + bound[0] + "/validate/";
+        java.util.function.BiFunction<String, String, String> validate =
+            (id, file) -> {
+              try {
+                return answer(
+                    client.send(
+                        HttpRequest.newBuilder(URI.create(base + id))
+                            .POST(HttpRequest.BodyPublishers.ofString(review(file)))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            };
+        // the same answers as run --allow-context-aware
+        for (String[] c : ContextAwareCliTest.CASES) {
+          assertThat(validate.apply("unique-ingress", c[0])).as(c[0]).isEqualTo(c[1]);
+        }
+        // a new Ingress with shop.example.com reaches the next request through the watch
+        ContextAwareCliTest.ingress(admin, "shop-next", "storefront", "shop.example.com");
+        String taken =
+            "{\"uid\":\"3b1c6f0e-2d4a-4e8b-9f1c-7a5d3e2b1c0f\",\"allowed\":false,\"status\":"
+                + "{\"message\":\"host shop.example.com is already used by Ingress"
+                + " shop-next/storefront\"}}";
+        String seen = null;
+        for (int i = 0; i < 150 && !taken.equals(seen); i++) {
+          Thread.sleep(200);
+          seen = validate.apply("unique-ingress", "ingress-create.json");
+        }
+        assertThat(seen).as("the new Ingress seen within 30 s").isEqualTo(taken);
+        // the policy's metadata asks for Ingresses, policies.yml grants none: no access
+        assertThat(validate.apply("not-granted", "ingress-create.json"))
+            .contains("\"allowed\":false")
+            .contains(
+                "cannot check that the hosts are unique: Policy has not been granted access to"
+                    + " Kubernetes networking.k8s.io/v1/Ingress resources.");
+      } finally {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+        reader.join(5000);
+      }
+    }
+  }
+}
