@@ -282,7 +282,7 @@ final class CompileCache implements Cache {
       ModuleTraits moduleTraits =
           new ModuleTraits(
               Boolean.parseBoolean(p.getProperty("tablesMutable")),
-              obstacle.isEmpty() ? Optional.empty() : Optional.of(obstacle));
+              obstacle.isEmpty() ? null : obstacle);
       boolean usesInterpreter = Boolean.parseBoolean(p.getProperty("interpreted", "true"));
       String list = p.getProperty("interpretedFunctions");
       if (!usesInterpreter) {

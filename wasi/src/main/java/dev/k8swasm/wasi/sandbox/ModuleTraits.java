@@ -5,6 +5,7 @@ import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,11 +14,8 @@ import java.util.Set;
  * instructions once at load: whether its tables can change (then the snapshot strategy restores
  * them after each call), and whether it uses features whose state a snapshot cannot capture
  * (exceptions, GC objects, shared memory), which rules the snapshot strategy out.
- *
- * @param tablesMutable whether any table or element segment can change after instantiation
- * @param snapshotObstacle why the module cannot be snapshotted, if it cannot
  */
-record ModuleTraits(boolean tablesMutable, Optional<String> snapshotObstacle) {
+final class ModuleTraits {
   private static final Set<OpCode> TABLE_WRITES =
       EnumSet.of(
           OpCode.TABLE_SET,
@@ -26,6 +24,46 @@ record ModuleTraits(boolean tablesMutable, Optional<String> snapshotObstacle) {
           OpCode.TABLE_COPY,
           OpCode.TABLE_INIT,
           OpCode.ELEM_DROP);
+
+  private final boolean tablesMutable;
+  private final String snapshotObstacle;
+
+  /** Traits; {@code snapshotObstacle} null when the module can be snapshotted. */
+  ModuleTraits(boolean tablesMutable, String snapshotObstacle) {
+    this.tablesMutable = tablesMutable;
+    this.snapshotObstacle = snapshotObstacle;
+  }
+
+  /** Whether any table or element segment can change after instantiation. */
+  boolean tablesMutable() {
+    return tablesMutable;
+  }
+
+  /** Why the module cannot be snapshotted, if it cannot. */
+  Optional<String> snapshotObstacle() {
+    return Optional.ofNullable(snapshotObstacle);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModuleTraits t
+        && tablesMutable == t.tablesMutable
+        && Objects.equals(snapshotObstacle, t.snapshotObstacle);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(tablesMutable, snapshotObstacle);
+  }
+
+  @Override
+  public String toString() {
+    return "ModuleTraits[tablesMutable="
+        + tablesMutable
+        + ", snapshotObstacle="
+        + snapshotObstacle
+        + "]";
+  }
 
   static ModuleTraits of(WasmModule module) {
     boolean tables = false;
@@ -52,7 +90,7 @@ record ModuleTraits(boolean tablesMutable, Optional<String> snapshotObstacle) {
         }
       }
     }
-    return new ModuleTraits(tables, Optional.ofNullable(obstacle));
+    return new ModuleTraits(tables, obstacle);
   }
 
   private static String obstacle(OpCode op) {
