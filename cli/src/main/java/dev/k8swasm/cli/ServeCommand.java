@@ -1,5 +1,8 @@
 package dev.k8swasm.cli;
 
+import dev.k8swasm.authz.AuthorizationDecision;
+import dev.k8swasm.authz.Authorizer;
+import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.server.KubeConfigs;
 import dev.k8swasm.server.SelfSignedFiles;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -213,6 +217,23 @@ public final class ServeCommand implements Callable<Integer> {
               + " (default: the last certificate of --tls-cert).")
   Path tlsCa;
 
+  /** Who answers policies' {@code kubernetes/can_i}. */
+  enum CanIAnswerer {
+    /** SubjectAccessReviews to the cluster's API server (the default when serve reads one). */
+    CLUSTER,
+    /** This server's own authorization modules, as {@code /authorize} answers. */
+    AUTHORIZATION
+  }
+
+  @Option(
+      names = "--can-i",
+      paramLabel = "cluster|authorization",
+      description =
+          "Who answers policies' kubernetes/can_i: cluster (SubjectAccessReviews to the API"
+              + " server; the default when serve reads a cluster) or authorization (this"
+              + " server's own authorization modules, as /authorize answers).")
+  CanIAnswerer canI;
+
   @Mixin ExecutionOptions execution;
 
   @Mixin RegistryOptions registry;
@@ -223,6 +244,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** The cluster context-aware policies read, when serve runs with one. */
   private ClusterOptions.Cluster cluster;
+
+  /** The server once started: with {@code --can-i authorization} it answers policies' can_i. */
+  private final AtomicReference<WebhookServer> started = new AtomicReference<>();
 
   /** Used by picocli. */
   public ServeCommand() {}
@@ -263,6 +287,7 @@ public final class ServeCommand implements Callable<Integer> {
             .readiness(cluster.context()::notReady);
       }
       server = builder.build().start();
+      started.set(server);
     } catch (IOException | RuntimeException e) {
       if (telemetry != null) {
         telemetry.close();
@@ -392,7 +417,33 @@ public final class ServeCommand implements Callable<Integer> {
     if (cluster != null) {
       ClusterCapabilities.apply(b, cluster.context(), cluster.authorizer());
     }
+    if (canI == CanIAnswerer.AUTHORIZATION) {
+      answerCanIHere(b);
+    }
     return b;
+  }
+
+  /** Policies' {@code kubernetes/can_i} goes to this server's own authorization modules. */
+  private void answerCanIHere(ModuleSpec.Builder b) {
+    ModuleSpec probe;
+    try {
+      probe = b.build();
+    } catch (RuntimeException e) {
+      // an incomplete spec fails to load with its own error; nothing to add here
+      return;
+    }
+    Authorizer own =
+        review -> {
+          WebhookServer server = started.get();
+          return server == null
+              ? AuthorizationDecision.noOpinion("k8s-wasm serve is still starting")
+              : server.authorizer().authorize(review);
+        };
+    b.extension(
+        HostCapabilities.class,
+        probe.extension(HostCapabilities.class).orElse(HostCapabilities.defaults()).toBuilder()
+            .authorizer(own)
+            .build());
   }
 
   private void checkUsage() {

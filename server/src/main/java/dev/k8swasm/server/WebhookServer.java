@@ -1,6 +1,8 @@
 package dev.k8swasm.server;
 
 import dev.k8swasm.admission.NamespaceLabels;
+import dev.k8swasm.authz.AuthorizationDecision;
+import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.config.ChainOptions;
 import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.module.ModuleSpec;
@@ -310,6 +312,31 @@ public final class WebhookServer implements AutoCloseable {
   /** The certificate chain served (leaf first). */
   public List<X509Certificate> certificateChain() {
     return tls.tls().chain();
+  }
+
+  /**
+   * An {@link Authorizer} that answers with the authorization modules of the configuration in force
+   * at each call (reloads included), as {@code /authorize} does, without HTTP: for example for
+   * Kubewarden policies' {@code kubernetes/can_i} in a server that is its own authorizer. No
+   * opinion before the first configuration is loaded or when it has no authorization section.
+   */
+  public Authorizer authorizer() {
+    return review -> {
+      Objects.requireNonNull(review, "review");
+      Optional<PolicyStore.Lease> lease = store.acquire();
+      if (lease.isEmpty()) {
+        return AuthorizationDecision.noOpinion("the server has not loaded its configuration yet");
+      }
+      try (PolicyStore.Lease l = lease.get()) {
+        return l.policies()
+            .authorizer()
+            .map(chain -> chain.authorize(review))
+            .orElseGet(
+                () ->
+                    AuthorizationDecision.noOpinion(
+                        "the server's configuration has no authorization section"));
+      }
+    };
   }
 
   /** The generation of the configuration serving now (1 = the one loaded at startup). */
