@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.cluster.MockApiServer;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.server.Fixture;
-import dev.k8swasm.server.tls.Pem;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,14 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * policies.yml gets no access although its metadata asks for it (policy-server's grant).
  */
 class ContextAwareServeIT {
-  static final Pattern LISTENING =
-      Pattern.compile("listening on https://[^:]+:(\\d+) metrics on http://[^:]+:(\\d+)");
-
   static String review(String requestFile) throws Exception {
     Path file = Cli.examples().resolve("requests/kubewarden").resolve(requestFile);
     JsonNode doc = Json.reader().readTree(Files.readAllBytes(file));
@@ -91,55 +79,17 @@ class ContextAwareServeIT {
       ContextAwareCliTest.ingress(admin, "shop", "web", "shop.example.com");
       ContextAwareCliTest.ingress(admin, "blog", "web", "blog.example.com");
       Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), "mock");
-      Path ca = dir.resolve("ca.pem");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(
-          List.of(
-              "-jar",
-              ServeIT.jar(),
-              "serve",
-              "--policies",
-              policies.toString(),
-              "--kubeconfig",
-              kubeconfig.toString(),
-              "--address",
-              "127.0.0.1",
-              "--port",
-              "0",
-              "--metrics-port",
-              "0",
-              "--ca-out",
-              ca.toString()));
-      Process p =
-          new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      List<String> stderr = new CopyOnWriteArrayList<>();
-      CompletableFuture<int[]> ports = new CompletableFuture<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    stderr.add(line);
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                      ports.complete(
-                          new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
-                    }
-                  }
-                  ports.completeExceptionally(new AssertionError("serve exited: " + stderr));
-                } catch (Exception e) {
-                  ports.completeExceptionally(e);
-                }
-              });
-      reader.start();
-      try {
-        int[] bound = ports.get(120, TimeUnit.SECONDS);
-        Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA");
-        HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
+      try (ServeProcess serve =
+          ServeProcess.start(
+              dir,
+              List.of(
+                  "--policies",
+                  policies.toString(),
+                  "--kubeconfig",
+                  kubeconfig.toString(),
+                  "--metrics-port",
+                  "0"),
+              Map.of())) {
         HttpClient plain = HttpClient.newHttpClient();
         // ready once the Ingress cache has synced
         Fixture.await(
@@ -147,23 +97,17 @@ class ContextAwareServeIT {
                 plain
                         .send(
                             HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + bound[1] + "/readiness"))
+                                    URI.create(
+                                        "http://127.0.0.1:" + serve.metricsPort() + "/readiness"))
                                 .build(),
                             HttpResponse.BodyHandlers.ofString())
                         .statusCode()
                     == 200,
             "readiness");
-        String base = "https://localhost:" + bound[0] + "/validate/";
         java.util.function.BiFunction<String, String, String> validate =
             (id, file) -> {
               try {
-                return answer(
-                    client.send(
-                        HttpRequest.newBuilder(URI.create(base + id))
-                            .POST(HttpRequest.BodyPublishers.ofString(review(file)))
-                            .timeout(Duration.ofSeconds(60))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString()));
+                return answer(serve.post("/validate/" + id, review(file)));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -190,12 +134,6 @@ class ContextAwareServeIT {
             .contains(
                 "cannot check that the hosts are unique: Policy has not been granted access to"
                     + " Kubernetes networking.k8s.io/v1/Ingress resources.");
-      } finally {
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-        reader.join(5000);
       }
     }
   }

@@ -7,26 +7,16 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import com.sun.net.httpserver.HttpServer;
 import dev.k8swasm.server.Fixture;
-import dev.k8swasm.server.tls.Pem;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,76 +86,27 @@ class OtlpExportIT {
                 + "  module: "
                 + wapc
                 + "\n");
-    Path ca = dir.resolve("ca.pem");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-jar",
-            ServeIT.jar(),
-            "serve",
-            "--policies",
-            policies.toString(),
-            "--address",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--metrics-port",
-            "0",
-            "--ca-out",
-            ca.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment()
-        .put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort());
-    pb.environment().put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-    pb.environment().put("OTEL_BSP_SCHEDULE_DELAY", "100");
-    pb.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "300");
-    Process p = pb.start();
-    List<String> stderr = new CopyOnWriteArrayList<>();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  stderr.add(line);
-                  var m = ServeIT.LISTENING.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                }
-                port.completeExceptionally(new IllegalStateException("exited: " + stderr));
-              } catch (Exception e) {
-                port.completeExceptionally(e);
-              }
-            });
-    reader.start();
-    try {
-      int bound = port.get(60, TimeUnit.SECONDS);
-      Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA file");
-      HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
+    try (ServeProcess serve =
+        ServeProcess.start(
+            dir,
+            List.of("--policies", policies.toString(), "--metrics-port", "0"),
+            Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "http://127.0.0.1:" + receiver.getAddress().getPort(),
+                "OTEL_EXPORTER_OTLP_PROTOCOL",
+                "http/protobuf",
+                "OTEL_BSP_SCHEDULE_DELAY",
+                "100",
+                "OTEL_METRIC_EXPORT_INTERVAL",
+                "300"))) {
       HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("https://localhost:" + bound + "/validate/pod-group"))
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          Fixture.request("kubewarden/pod-create.json")))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          serve.post("/validate/pod-group", Fixture.request("kubewarden/pod-create.json"));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       assertThat(Fixture.json(r).path("response").path("allowed").asBoolean()).isTrue();
       Fixture.await(
           () -> spans.stream().anyMatch(s -> s.name().equals("validation")), "the request span");
       Fixture.await(
           () -> metrics.contains("kubewarden_policy_evaluations_total"), "the kubewarden metric");
-    } finally {
-      p.destroy();
-      p.waitFor(30, TimeUnit.SECONDS);
-      p.destroyForcibly();
     }
     ReceivedSpan request =
         spans.stream().filter(s -> s.name().equals("validation")).findFirst().orElseThrow();

@@ -7,20 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.server.Fixture;
 import dev.k8swasm.server.WebhookServer;
-import dev.k8swasm.server.tls.Pem;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,68 +47,15 @@ class ServeCanIIT {
 
   /** Starts serve with {@code extra} flags, sends one Pod CREATE, returns the answer's warnings. */
   static String warnings(Path dir, Path config, String... extra) throws Exception {
-    Path ca = dir.resolve("ca-" + extra.length + ".pem");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ServeIT.jar(),
-                "serve",
-                "--config",
-                config.toString(),
-                "--address",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--ca-out",
-                ca.toString()));
-    command.addAll(List.of(extra));
-    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    List<String> stderr = new CopyOnWriteArrayList<>();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  stderr.add(line);
-                  Matcher m = ServeIT.LISTENING.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                }
-                port.completeExceptionally(new IllegalStateException("serve ended: " + stderr));
-              } catch (Exception e) {
-                port.completeExceptionally(e);
-              }
-            });
-    reader.start();
-    try {
-      int bound = port.get(120, TimeUnit.SECONDS);
-      Fixture.await(
-          () -> stderr.stream().anyMatch(l -> l.contains("The CA was written")), "the CA");
-      HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
+    List<String> args = new ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(extra));
+    try (ServeProcess serve = ServeProcess.start(dir, args, Map.of())) {
       HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("https://localhost:" + bound + WebhookServer.MUTATE))
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          Fixture.request("kubewarden/pod-create.json")))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          serve.post(WebhookServer.MUTATE, Fixture.request("kubewarden/pod-create.json"));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       JsonNode response = Json.readTree(r.body().getBytes(StandardCharsets.UTF_8)).path("response");
       assertThat(response.path("allowed").asBoolean()).as(r.body()).isTrue();
       return response.path("warnings").toString();
-    } finally {
-      p.destroy();
-      p.waitFor(30, TimeUnit.SECONDS);
-      reader.join(5000);
     }
   }
 }

@@ -7,21 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.k8swasm.server.Fixture;
 import dev.k8swasm.server.WebhookServer;
-import dev.k8swasm.server.tls.Pem;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,73 +30,30 @@ class ServeLogIT {
         Fixture.write(
             dir.resolve("server.yaml"),
             "authentication:\n  path: " + exampleConfig("authentication.yaml") + "\n");
-    Path ca = dir.resolve("ca.pem");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-jar",
-            ServeIT.jar(),
-            "serve",
-            "--config",
-            config.toString(),
-            "--address",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--metrics-port",
-            "0",
-            "--ca-out",
-            ca.toString(),
-            "--log-fmt",
-            "json",
-            "--log-level",
-            "trace"));
-    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    List<String> stderr = new CopyOnWriteArrayList<>();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  stderr.add(line);
-                  var m = ServeIT.LISTENING.matcher(line);
-                  if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  }
-                }
-              } catch (Exception e) {
-                port.completeExceptionally(e);
-              }
-            });
-    reader.start();
-    try {
-      int bound = port.get(60, TimeUnit.SECONDS);
-      Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA file");
-      HttpClient client = Fixture.client(Pem.certificates(ca), null, null);
-      String base = "https://localhost:" + bound;
+    List<String> stderr;
+    try (ServeProcess serve =
+        ServeProcess.start(
+            dir,
+            List.of(
+                "--config",
+                config.toString(),
+                "--metrics-port",
+                "0",
+                "--log-fmt",
+                "json",
+                "--log-level",
+                "trace"),
+            Map.of())) {
+      stderr = serve.stderr();
       String magic = Fixture.request("tokenreview-magic.json");
       for (String body : List.of(magic, magic.replace("magic-token", TOKEN))) {
-        HttpResponse<String> r =
-            client.send(
-                HttpRequest.newBuilder(URI.create(base + WebhookServer.AUTHENTICATE))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = serve.post(WebhookServer.AUTHENTICATE, body);
         assertThat(r.statusCode()).isEqualTo(200);
       }
       Fixture.await(
           () -> stderr.stream().filter(l -> l.contains("\"endpoint\"")).count() >= 2,
           "two request lines");
-      assertThat(p.toHandle().destroy()).isTrue();
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      reader.join(5000);
-    } finally {
-      p.destroyForcibly();
+      assertThat(serve.stop()).isTrue();
     }
     String all = String.join("\n", stderr);
     assertThat(all).doesNotContain(TOKEN).doesNotContain("magic-token");
