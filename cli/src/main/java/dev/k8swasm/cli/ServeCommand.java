@@ -483,5 +483,13 @@ public final class ServeCommand implements Callable<Integer> {
     if (queueSize != null && queueSize < 0) {
       throw new ParameterException(spec.commandLine(), "--queue-size must not be negative");
     }
+    if (canI == CanIAnswerer.CLUSTER
+        && printKubeConfig == null
+        && !clusterOptions.serveUsesCluster()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--can-i cluster needs a cluster: give --kubeconfig or --context, or run in a pod with"
+              + " its service account (or use --can-i authorization)");
+    }
   }
 }

@@ -72,7 +72,13 @@ public class ServeCommandTest {
         .contains("only apply to --print-kube-config");
     assertThat(run("serve", "-c", "x.yaml", "--port", "70000").exitCode()).isEqualTo(2);
     assertThat(run("serve", "-c", "x.yaml", "--max-request-bytes", "0").exitCode()).isEqualTo(2);
-    assertThat(run("serve", "--help").out()).contains("POST /authenticate").contains("--client-ca");
+    Result noCluster = run("serve", "-c", "x.yaml", "--can-i", "cluster");
+    assertThat(noCluster.exitCode()).isEqualTo(2);
+    assertThat(noCluster.err()).contains("--can-i cluster needs a cluster: give --kubeconfig");
+    assertThat(run("serve", "--help").out())
+        .contains("POST /authenticate")
+        .contains("--client-ca")
+        .contains("--can-i");
   }
 
   @Test
