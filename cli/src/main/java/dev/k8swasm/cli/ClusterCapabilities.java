@@ -1,7 +1,7 @@
 package dev.k8swasm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.k8swasm.cluster.ClusterAuthorizer;
+import dev.k8swasm.authz.Authorizer;
 import dev.k8swasm.cluster.ClusterContext;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
 import dev.k8swasm.kubewarden.capabilities.HostCapabilityException;
@@ -21,21 +21,17 @@ final class ClusterCapabilities {
 
   private ClusterCapabilities() {}
 
-  static ModuleSpec.Builder apply(
-      ModuleSpec.Builder b, ClusterContext context, ClusterAuthorizer authorizer) {
-    ModuleSpec probe;
-    try {
-      probe = b.build();
-    } catch (RuntimeException e) {
-      // an incomplete spec fails to load with its own error; nothing to add here
+  /**
+   * Gives the module of {@code b} the cluster's {@code kubernetes/*} capabilities, {@code can_i}
+   * answered by {@code canI}, and starts the caches of the resources it declares.
+   */
+  static ModuleSpec.Builder apply(ModuleSpec.Builder b, ClusterContext context, Authorizer canI) {
+    ModuleSpec probe = probe(b);
+    if (probe == null) {
       return b;
     }
-    HostCapabilities host =
-        probe.extension(HostCapabilities.class).orElse(HostCapabilities.defaults()).toBuilder()
-            .kubernetes(context)
-            .authorizer(authorizer)
-            .build();
-    b.extension(HostCapabilities.class, host);
+    b.extension(
+        HostCapabilities.class, capabilities(probe).kubernetes(context).authorizer(canI).build());
     JsonNode declared = probe.options().get("contextAwareResources");
     if (declared != null && !declared.isNull()) {
       try {
@@ -50,5 +46,28 @@ final class ClusterCapabilities {
       }
     }
     return b;
+  }
+
+  /** Gives the module of {@code b} only a {@code can_i} answerer (serve without a cluster). */
+  static ModuleSpec.Builder answerCanI(ModuleSpec.Builder b, Authorizer canI) {
+    ModuleSpec probe = probe(b);
+    if (probe != null) {
+      b.extension(HostCapabilities.class, capabilities(probe).authorizer(canI).build());
+    }
+    return b;
+  }
+
+  /** The spec built so far, or null when it is incomplete (it then fails to load on its own). */
+  private static ModuleSpec probe(ModuleSpec.Builder b) {
+    try {
+      return b.build();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The host capabilities the module has so far, to add to. */
+  private static HostCapabilities.Builder capabilities(ModuleSpec probe) {
+    return probe.extension(HostCapabilities.class).orElse(HostCapabilities.defaults()).toBuilder();
   }
 }

@@ -2,7 +2,7 @@ package dev.k8swasm.cli;
 
 import dev.k8swasm.authz.AuthorizationDecision;
 import dev.k8swasm.authz.Authorizer;
-import dev.k8swasm.kubewarden.capabilities.HostCapabilities;
+import dev.k8swasm.authz.SubjectAccessReview;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.server.KubeConfigs;
 import dev.k8swasm.server.SelfSignedFiles;
@@ -414,36 +414,25 @@ public final class ServeCommand implements Callable<Integer> {
     if (debug.enabled()) {
       b.debug(true);
     }
+    // policies' can_i: this server's own authorization modules when asked, else the cluster's
+    Authorizer canIAnswerer =
+        canI == CanIAnswerer.AUTHORIZATION
+            ? this::authorizeHere
+            : cluster != null ? cluster.authorizer() : null;
     if (cluster != null) {
-      ClusterCapabilities.apply(b, cluster.context(), cluster.authorizer());
-    }
-    if (canI == CanIAnswerer.AUTHORIZATION) {
-      answerCanIHere(b);
+      ClusterCapabilities.apply(b, cluster.context(), canIAnswerer);
+    } else if (canIAnswerer != null) {
+      ClusterCapabilities.answerCanI(b, canIAnswerer);
     }
     return b;
   }
 
-  /** Policies' {@code kubernetes/can_i} goes to this server's own authorization modules. */
-  private void answerCanIHere(ModuleSpec.Builder b) {
-    ModuleSpec probe;
-    try {
-      probe = b.build();
-    } catch (RuntimeException e) {
-      // an incomplete spec fails to load with its own error; nothing to add here
-      return;
-    }
-    Authorizer own =
-        review -> {
-          WebhookServer server = started.get();
-          return server == null
-              ? AuthorizationDecision.noOpinion("k8s-wasm serve is still starting")
-              : server.authorizer().authorize(review);
-        };
-    b.extension(
-        HostCapabilities.class,
-        probe.extension(HostCapabilities.class).orElse(HostCapabilities.defaults()).toBuilder()
-            .authorizer(own)
-            .build());
+  /** A {@code can_i} answered by this server's own authorization modules. */
+  private AuthorizationDecision authorizeHere(SubjectAccessReview review) {
+    WebhookServer server = started.get();
+    return server == null
+        ? AuthorizationDecision.noOpinion("k8s-wasm serve is still starting")
+        : server.authorizer().authorize(review);
   }
 
   private void checkUsage() {
