@@ -7,7 +7,6 @@ import static dev.k8swasm.cli.KubewardenCliTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.k8swasm.cluster.MockApiServer;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,27 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContextAwareCliTest {
   static final String POLICY = module("kubewarden/unique_ingress.wasm");
-
-  static void ingress(KubernetesClient admin, String namespace, String name, String host) {
-    admin
-        .network()
-        .v1()
-        .ingresses()
-        .inNamespace(namespace)
-        .resource(
-            new IngressBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .endMetadata()
-                .withNewSpec()
-                .addNewRule()
-                .withHost(host)
-                .endRule()
-                .endSpec()
-                .build())
-        .create();
-  }
 
   /** The cases: request file, expected answer (kwctl's one-line AdmissionResponse). */
   static final List<String[]> CASES =
@@ -74,9 +52,9 @@ class ContextAwareCliTest {
     List<Path> sessions = new ArrayList<>();
     try (MockApiServer api = new MockApiServer();
         KubernetesClient admin = api.adminClient()) {
-      ingress(admin, "default", "test", "foo.bar.com");
-      ingress(admin, "shop", "web", "shop.example.com");
-      ingress(admin, "blog", "web", "blog.example.com");
+      MockApiServer.createIngress(admin, "default", "test", "foo.bar.com");
+      MockApiServer.createIngress(admin, "shop", "web", "shop.example.com");
+      MockApiServer.createIngress(admin, "blog", "web", "blog.example.com");
       Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), "mock");
       for (int i = 0; i < CASES.size(); i++) {
         Path session = dir.resolve("session-" + i + ".yml");

@@ -75,9 +75,9 @@ class ContextAwareServeIT {
                 + "\n");
     try (MockApiServer api = new MockApiServer();
         KubernetesClient admin = api.adminClient()) {
-      ContextAwareCliTest.ingress(admin, "default", "test", "foo.bar.com");
-      ContextAwareCliTest.ingress(admin, "shop", "web", "shop.example.com");
-      ContextAwareCliTest.ingress(admin, "blog", "web", "blog.example.com");
+      MockApiServer.createIngress(admin, "default", "test", "foo.bar.com");
+      MockApiServer.createIngress(admin, "shop", "web", "shop.example.com");
+      MockApiServer.createIngress(admin, "blog", "web", "blog.example.com");
       Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), "mock");
       try (ServeProcess serve =
           ServeProcess.start(
@@ -117,7 +117,7 @@ class ContextAwareServeIT {
           assertThat(validate.apply("unique-ingress", c[0])).as(c[0]).isEqualTo(c[1]);
         }
         // a new Ingress with shop.example.com reaches the next request through the watch
-        ContextAwareCliTest.ingress(admin, "shop-next", "storefront", "shop.example.com");
+        MockApiServer.createIngress(admin, "shop-next", "storefront", "shop.example.com");
         String taken =
             "{\"uid\":\"3b1c6f0e-2d4a-4e8b-9f1c-7a5d3e2b1c0f\",\"allowed\":false,\"status\":"
                 + "{\"message\":\"host shop.example.com is already used by Ingress"

@@ -1,5 +1,6 @@
 package dev.k8swasm.cluster;
 
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,6 +83,32 @@ public final class MockApiServer implements AutoCloseable {
                 .withMasterUrl("http://127.0.0.1:" + server.getPort())
                 .build())
         .build();
+  }
+
+  /**
+   * Creates, through {@code admin}, an Ingress {@code namespace/name} with one rule for {@code
+   * host}.
+   */
+  public static void createIngress(
+      KubernetesClient admin, String namespace, String name, String host) {
+    admin
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace(namespace)
+        .resource(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .addNewRule()
+                .withHost(host)
+                .endRule()
+                .endSpec()
+                .build())
+        .create();
   }
 
   /** Writes a kubeconfig whose current context {@code context} reaches the proxy. */

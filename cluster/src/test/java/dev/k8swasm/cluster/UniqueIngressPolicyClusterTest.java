@@ -14,7 +14,6 @@ import dev.k8swasm.kubewarden.session.SessionRecorder;
 import dev.k8swasm.module.Limits;
 import dev.k8swasm.module.ModuleSpec;
 import dev.k8swasm.module.ModuleType;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -87,27 +86,6 @@ class UniqueIngressPolicyClusterTest {
     return Json.convert(r, AdmissionRequest.class);
   }
 
-  static void ingress(KubernetesClient admin, String namespace, String name, String host) {
-    admin
-        .network()
-        .v1()
-        .ingresses()
-        .inNamespace(namespace)
-        .resource(
-            new IngressBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .endMetadata()
-                .withNewSpec()
-                .addNewRule()
-                .withHost(host)
-                .endRule()
-                .endSpec()
-                .build())
-        .create();
-  }
-
   static String answer(AdmissionResponse r) {
     return r.allowed() + (r.status() == null ? "" : ": " + r.status().message());
   }
@@ -143,8 +121,8 @@ class UniqueIngressPolicyClusterTest {
         KubernetesClient client = api.client();
         ClusterContext cluster =
             ClusterContext.builder(client).maxStaleness(Duration.ZERO).build()) {
-      ingress(admin, "default", "test", "foo.bar.com");
-      ingress(admin, "shop", "web", "shop.example.com");
+      MockApiServer.createIngress(admin, "default", "test", "foo.bar.com");
+      MockApiServer.createIngress(admin, "shop", "web", "shop.example.com");
       // as serve does before it is ready: start the cache of the policy's resources and let it sync
       // (a first host call that had to wait for the sync would count against the 2 s deadline)
       cluster.watch(
@@ -172,7 +150,7 @@ class UniqueIngressPolicyClusterTest {
         answers.add(answer(policy.validate(blog)));
         assertThat(answers.get(2)).isEqualTo("true");
         // a new Ingress reaches the next evaluation through the watch
-        ingress(admin, "blog", "other", "blog.example.com");
+        MockApiServer.createIngress(admin, "blog", "other", "blog.example.com");
         String taken = "false: host blog.example.com is already used by Ingress blog/other";
         assertThat(eventually(() -> answer(policy.validate(blog)), taken)).isEqualTo(taken);
         asked.add(blog);
