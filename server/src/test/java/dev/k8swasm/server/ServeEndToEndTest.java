@@ -385,6 +385,29 @@ class ServeEndToEndTest {
       // the connection is still usable
       assertThat(s.get(WebhookServer.HEALTHZ).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aRefusedOversizedBodyLeavesTheNextRequestsOnTheConnectionAlone() {
+      // refusing a body that grows past the limit once failed the request late, and that failure
+      // could hit the next request of the same HTTP/2 connection (answered 500)
+      byte[] big =
+          ("{\"kind\":\"AdmissionReview\",\"pad\":\"" + "x".repeat(100_000) + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> chunked =
+            s.send(
+                HttpRequest.newBuilder(s.uri(WebhookServer.VALIDATE))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(big)))
+                    .timeout(Duration.ofSeconds(30))
+                    .build());
+        assertStatus(chunked, 413, "larger than the limit");
+        assertBadRequest(
+            s.post(WebhookServer.VALIDATE, "{\"kind\": \"AdmissionReview\","), "not valid JSON");
+        assertBadRequest(s.post(WebhookServer.AUTHORIZE, ""), "empty");
+      }
+    }
   }
 
   @Nested
