@@ -12,14 +12,23 @@ import java.util.Optional;
 final class Evaluator {
   private final boolean debug;
   private final PolicyServerMetrics policyServerMetrics;
+  private final String alwaysAcceptNamespace;
 
   /**
    * {@code debug}: module output (stderr) goes to clients too; {@code policyServerMetrics} records
-   * the evaluations of policy-server's endpoints.
+   * the evaluations of policy-server's endpoints; {@code alwaysAcceptNamespace} (null: none) is the
+   * namespace policy-server's policies always accept.
    */
-  Evaluator(boolean debug, PolicyServerMetrics policyServerMetrics) {
+  Evaluator(boolean debug, PolicyServerMetrics policyServerMetrics, String alwaysAcceptNamespace) {
     this.debug = debug;
     this.policyServerMetrics = policyServerMetrics;
+    this.alwaysAcceptNamespace = alwaysAcceptNamespace;
+  }
+
+  private Reviews.Answer policyServer(
+      byte[] body, PolicyServerReviews.Policy policy, PolicyServerReviews.Origin origin) {
+    return PolicyServerReviews.evaluate(
+        body, policy, origin, debug, policyServerMetrics, alwaysAcceptNamespace);
   }
 
   /**
@@ -48,21 +57,13 @@ final class Evaluator {
       case VALIDATE_ONE -> {
         Optional<PolicyServerReviews.Policy> policy = p.policyServer(Route.module(path));
         yield policy.isPresent()
-            ? PolicyServerReviews.evaluate(
-                body, policy.get(), PolicyServerReviews.Origin.VALIDATE, debug, policyServerMetrics)
+            ? policyServer(body, policy.get(), PolicyServerReviews.Origin.VALIDATE)
             : Reviews.admit(body, single(p, route, path), debug);
       }
       case MUTATE_ONE -> Reviews.admit(body, single(p, route, path), debug);
       case VALIDATE_RAW_ONE ->
-          PolicyServerReviews.evaluate(
-              body,
-              policy(p, path),
-              PolicyServerReviews.Origin.VALIDATE_RAW,
-              debug,
-              policyServerMetrics);
-      case AUDIT_ONE ->
-          PolicyServerReviews.evaluate(
-              body, policy(p, path), PolicyServerReviews.Origin.AUDIT, debug, policyServerMetrics);
+          policyServer(body, policy(p, path), PolicyServerReviews.Origin.VALIDATE_RAW);
+      case AUDIT_ONE -> policyServer(body, policy(p, path), PolicyServerReviews.Origin.AUDIT);
       default -> throw new IllegalStateException("not a review route: " + route);
     };
   }

@@ -87,6 +87,7 @@ public final class WebhookServer implements AutoCloseable {
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
     private NamespaceLabels namespaceLabels;
     private ReadinessCheck readiness = ReadinessCheck.NONE;
+    private String alwaysAcceptNamespace;
 
     private Builder(Path config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -142,6 +143,24 @@ public final class WebhookServer implements AutoCloseable {
      */
     public Builder readiness(ReadinessCheck readiness) {
       this.readiness = Objects.requireNonNull(readiness, "readiness");
+      return this;
+    }
+
+    /**
+     * The namespace whose AdmissionReviews the policies of a policies.yml always accept, as
+     * policy-server's {@code --always-accept-admission-reviews-on-namespace} (Kubewarden's own
+     * namespace, so that no policy can lock its components out): on {@code /validate/ID} and {@code
+     * /audit/ID} a request in it is answered {@code allowed: true} without evaluating the policy
+     * (and counted as accepted); {@code /validate_raw/ID} is not affected. Our own admission
+     * modules ({@code /validate}, {@code /mutate}) use their rules and namespaceSelector instead.
+     * Default: none.
+     */
+    public Builder alwaysAcceptAdmissionReviewsOnNamespace(String namespace) {
+      Objects.requireNonNull(namespace, "namespace");
+      if (namespace.isBlank()) {
+        throw new IllegalArgumentException("the always-accepted namespace must not be blank");
+      }
+      this.alwaysAcceptNamespace = namespace;
       return this;
     }
 
@@ -213,7 +232,10 @@ public final class WebhookServer implements AutoCloseable {
             b.accessLog,
             new BodyReader(settings.maxRequestBytes(), settings.limits().bodyTimeout()),
             admission,
-            new Evaluator(b.debug, new PolicyServerMetrics(metrics.registry(), b.openTelemetry)),
+            new Evaluator(
+                b.debug,
+                new PolicyServerMetrics(metrics.registry(), b.openTelemetry),
+                b.alwaysAcceptNamespace),
             tracing,
             settings.limits(),
             () -> stopping,

@@ -106,6 +106,7 @@ public final class Fixture {
         java.util.function.UnaryOperator.identity();
     public java.util.function.UnaryOperator<ServerLimits.Builder> limits =
         java.util.function.UnaryOperator.identity();
+    public String alwaysAcceptNamespace;
 
     public ServeSettings.Overrides overrides() {
       return new ServeSettings.Overrides(
@@ -231,14 +232,16 @@ public final class Fixture {
   /** Starts a server for {@code config} and a client trusting its (generated) certificate. */
   static Running start(Path config, Flags flags) throws IOException {
     List<AccessLog.Entry> log = new CopyOnWriteArrayList<>();
-    WebhookServer server =
+    WebhookServer.Builder builder =
         WebhookServer.builder(config)
             .overrides(flags.overrides())
             .limits(flags.limits)
             .specCustomizer(flags.specCustomizer)
-            .accessLog(log::add)
-            .build()
-            .start();
+            .accessLog(log::add);
+    if (flags.alwaysAcceptNamespace != null) {
+      builder.alwaysAcceptAdmissionReviewsOnNamespace(flags.alwaysAcceptNamespace);
+    }
+    WebhookServer server = builder.build().start();
     List<X509Certificate> chain = server.certificateChain();
     return new Running(server, client(List.of(chain.get(chain.size() - 1)), null, null), log);
   }
