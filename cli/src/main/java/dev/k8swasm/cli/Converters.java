@@ -25,7 +25,11 @@ final class Converters {
     public Duration convert(String value) {
       Duration d;
       try {
-        d = Quantities.parseDuration(value);
+        // a bare number is seconds, as policy-server's --policy-timeout 2
+        d =
+            value.matches("[0-9]{1,9}")
+                ? Duration.ofSeconds(Long.parseLong(value))
+                : Quantities.parseDuration(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

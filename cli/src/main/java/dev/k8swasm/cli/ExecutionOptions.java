@@ -25,7 +25,9 @@ public final class ExecutionOptions {
       names = "--timeout",
       paramLabel = "DURATION",
       converter = Converters.PositiveDuration.class,
-      description = "Deadline of one evaluation, e.g. 2s, 500ms, 1m30s (default: 2s).")
+      description =
+          "Deadline of one evaluation, e.g. 2s, 500ms, 1m30s; a bare number is seconds (default:"
+              + " 2s).")
   Duration timeout;
 
   @Option(
@@ -44,6 +46,11 @@ public final class ExecutionOptions {
 
   /** Used by picocli. */
   public ExecutionOptions() {}
+
+  /** Whether {@code --timeout} was given (on the command line or by a default provider). */
+  boolean timeoutGiven() {
+    return timeout != null;
+  }
 
   /** {@code base} with the limits given on the command line. */
   public Limits limits(Limits base) {

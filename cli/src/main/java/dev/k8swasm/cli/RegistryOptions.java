@@ -9,6 +9,7 @@ import dev.k8swasm.source.ModuleSources;
 import dev.k8swasm.source.ResolvedModule;
 import dev.k8swasm.source.SourceOptions;
 import dev.k8swasm.source.SourceOptions.PullPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -24,8 +25,8 @@ public final class RegistryOptions {
       names = "--docker-config-json-path",
       paramLabel = "FILE",
       description =
-          "Docker config.json with registry credentials (default: $DOCKER_CONFIG/config.json or"
-              + " ~/.docker/config.json).")
+          "Docker config.json with registry credentials, or a directory holding one (default:"
+              + " $DOCKER_CONFIG/config.json or ~/.docker/config.json).")
   Path dockerConfig;
 
   @Option(
@@ -44,14 +45,27 @@ public final class RegistryOptions {
               + " (kind pubKey) or they are refused.")
   Path verificationConfig;
 
+  /** Where pulled modules are stored; null: the default store. */
+  private Path storeDir;
+
   /** Used by picocli. */
   public RegistryOptions() {}
+
+  /** Stores pulled modules in {@code dir} instead of the default store. */
+  void storeDir(Path dir) {
+    this.storeDir = dir;
+  }
 
   /** The registry settings of these flags (store under the cache directory). */
   OciOptions oci() {
     OciOptions.Builder b = OciOptions.builder();
     if (dockerConfig != null) {
-      b.dockerConfig(dockerConfig);
+      // a directory as Kubewarden's controller mounts an image pull secret (DIR/config.json)
+      b.dockerConfig(
+          Files.isDirectory(dockerConfig) ? dockerConfig.resolve("config.json") : dockerConfig);
+    }
+    if (storeDir != null) {
+      b.storeDir(storeDir);
     }
     if (sources != null) {
       b.sources(sources);

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,9 +35,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     sortOptions = false,
+    abbreviateSynopsis = true,
     usageHelpAutoWidth = true,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    defaultValueProvider = PolicyServerEnvironment.class,
     description = {
       "Serves the modules configured in FILE as webhooks for kube-apiserver over HTTPS.",
       "",
@@ -64,6 +67,12 @@ import picocli.CommandLine.Spec;
       "      --client-ca apiserver-ca.crt --metrics-port 9090",
       "  k8s-wasm serve -c server.yaml --print-kube-config out/ --url https://10.0.0.5",
       "  k8s-wasm serve --policies policies.yml   # Kubewarden policy-server's format",
+      "",
+      "Kubewarden policy-server's spellings of our flags (--addr, --cert-file,",
+      "--key-file, --client-ca-file, --readiness-probe-port, --policy-timeout,",
+      "--verification-path) and its KUBEWARDEN_* environment variables work too",
+      "(ours win over its spellings, which win over their variables, which win",
+      "over FILE): a PolicyServer Deployment of Kubewarden's controller runs serve.",
       "",
       "Exit codes:",
       "  0  After a clean shutdown, or when the files were written.",
@@ -105,8 +114,9 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--metrics-port",
       paramLabel = "PORT",
       description =
-          "Also serve /metrics, /healthz and /readyz over plain HTTP on PORT (for Prometheus and"
-              + " kubelet probes when --client-ca makes the HTTPS port require certificates).")
+          "Also serve /metrics, /healthz, /readyz and /readiness over plain HTTP on PORT (for"
+              + " Prometheus and kubelet probes when --client-ca makes the HTTPS port require"
+              + " certificates).")
   Integer metricsPort;
 
   @Option(
@@ -126,8 +136,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--client-ca",
       paramLabel = "FILE",
-      description = "Require client certificates signed by the CA(s) in this PEM file (mTLS).")
-  Path clientCa;
+      split = ",",
+      description =
+          "Require client certificates signed by the CA(s) in these PEM files (mTLS; repeatable"
+              + " or comma-separated).")
+  List<Path> clientCas;
 
   @Option(
       names = "--tls-san",
@@ -242,6 +255,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions clusterOptions;
 
+  @ArgGroup(validate = false, heading = "%nKubewarden policy-server's other flags:%n")
+  PolicyServerOptions policyServer = new PolicyServerOptions();
+
   /** The cluster context-aware policies read, when serve runs with one. */
   private ClusterOptions.Cluster cluster;
 
@@ -253,7 +269,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    applyPolicyServerSpellings();
     checkUsage();
+    if (policyServer.policiesDownloadDir != null) {
+      registry.storeDir(policyServer.policiesDownloadDir);
+    }
     // the server's own lines (listening, reloads, requests) at INFO unless a level was asked for
     Logging.serving();
     Errors errors = new Errors(spec.commandLine().getErr(), debug.enabled());
@@ -265,7 +285,7 @@ public final class ServeCommand implements Callable<Integer> {
     // OTLP export of traces and metrics only when the OTEL_* environment (or policy-server's
     // --log-fmt otlp) asks for it
     Telemetry telemetry =
-        Telemetry.configured(System.getenv()) || Logging.otlp()
+        Telemetry.wanted(System.getenv(), Logging.otlp(), policyServer.enableMetrics)
             ? Telemetry.start(System.getenv())
             : null;
     WebhookServer.Builder builder =
@@ -273,6 +293,9 @@ public final class ServeCommand implements Callable<Integer> {
             .overrides(overrides())
             .specCustomizer(this::customize)
             .debug(debug.enabled());
+    if (policyServer.alwaysAcceptNamespace != null) {
+      builder.alwaysAcceptAdmissionReviewsOnNamespace(policyServer.alwaysAcceptNamespace);
+    }
     if (telemetry != null) {
       builder.openTelemetry(telemetry.api());
     }
@@ -282,9 +305,10 @@ public final class ServeCommand implements Callable<Integer> {
         // in-cluster (service account) or --kubeconfig: context-aware policies read the cluster,
         // namespaceSelectors are applied here, readiness waits for the caches
         cluster = ClusterOptions.Cluster.of(clusterOptions.client());
-        builder
-            .namespaceLabels(cluster.context().namespaceLabels())
-            .readiness(cluster.context()::notReady);
+        builder.namespaceLabels(cluster.context().namespaceLabels());
+        if (!policyServer.ignoreKubernetesConnectionFailure) {
+          builder.readiness(cluster.context()::notReady);
+        }
       }
       server = builder.build().start();
       started.set(server);
@@ -380,7 +404,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     List<Path> files =
         KubeConfigs.write(
-            config, target, caPem, settings.clientCa().isPresent(), this::customize, dir);
+            config, target, caPem, !settings.clientCas().isEmpty(), this::customize, dir);
     for (Path f : files) {
       out.println("wrote " + f);
     }
@@ -395,7 +419,7 @@ public final class ServeCommand implements Callable<Integer> {
         metricsPort,
         tlsCert,
         tlsKey,
-        clientCa,
+        clientCas,
         tlsSans,
         maxRequestBytes,
         workers,
@@ -406,8 +430,16 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** The command line's engine and limits override the configured ones. */
-  private ModuleSpec.Builder customize(ModuleSpec.Builder b) {
+  ModuleSpec.Builder customize(ModuleSpec.Builder b) {
     execution.apply(b);
+    Duration policyDeadline = policyServer.policyDeadline();
+    if (policyDeadline != null && !execution.timeoutGiven()) {
+      // as policy-server: the global deadline of policies without a timeoutEvalSeconds of their own
+      dev.k8swasm.module.Limits limits = b.build().limits();
+      if (limits.timeout().equals(dev.k8swasm.module.Limits.defaults().timeout())) {
+        b.limits(limits.toBuilder().timeout(policyDeadline).build());
+      }
+    }
     // registry:// modules are pulled at start and on every reload; a failed pull keeps the
     // running configuration
     registry.apply(b, dev.k8swasm.source.SourceOptions.PullPolicy.ALWAYS);
@@ -435,14 +467,38 @@ public final class ServeCommand implements Callable<Integer> {
         : server.authorizer().authorize(review);
   }
 
+  /**
+   * policy-server's spellings of our flags (given or from their {@code KUBEWARDEN_*} variables)
+   * where ours are not given.
+   */
+  void applyPolicyServerSpellings() {
+    PolicyServerOptions ps = policyServer;
+    address = address != null ? address : ps.addr;
+    tlsCert = tlsCert != null ? tlsCert : ps.certFile;
+    tlsKey = tlsKey != null ? tlsKey : ps.keyFile;
+    clientCas = clientCas != null ? clientCas : ps.clientCaFiles;
+    metricsPort = metricsPort != null ? metricsPort : ps.readinessProbePort;
+    if (registry.verificationConfig == null) {
+      registry.verificationConfig = ps.verificationPath;
+    }
+  }
+
   private void checkUsage() {
+    String refusal = policyServer.refusal();
+    if (refusal != null) {
+      throw new ParameterException(spec.commandLine(), refusal);
+    }
     if ((config == null) == (policies == null)) {
+      boolean policiesFromEnvironment =
+          policies != null && !spec.commandLine().getParseResult().hasMatchedOption("--policies");
       throw new ParameterException(
           spec.commandLine(),
           config == null
               ? "Give the configuration: -c FILE, or --policies FILE (a policy-server"
-                  + " policies.yml)"
-              : "Give either -c or --policies; to serve both, add 'policies: "
+                  + " policies.yml; or KUBEWARDEN_POLICIES=FILE)"
+              : "Give either -c or --policies"
+                  + (policiesFromEnvironment ? " (set by KUBEWARDEN_POLICIES)" : "")
+                  + "; to serve both, add 'policies: "
                   + policies
                   + "' to "
                   + config);
@@ -459,7 +515,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new ParameterException(
-          spec.commandLine(), "Give both --tls-cert and --tls-key, or neither");
+          spec.commandLine(),
+          "Give both --tls-cert and --tls-key (--cert-file and --key-file, KUBEWARDEN_CERT_FILE"
+              + " and KUBEWARDEN_KEY_FILE), or neither");
     }
     for (Integer p : new Integer[] {port, metricsPort}) {
       if (p != null && (p < 0 || p > 65535)) {

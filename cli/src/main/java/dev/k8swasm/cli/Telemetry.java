@@ -32,6 +32,15 @@ final class Telemetry implements AutoCloseable {
     this.sdk = sdk;
   }
 
+  /**
+   * Whether {@code serve} exports: the {@code OTEL_*} environment asks for it ({@link
+   * #configured}), or policy-server's switches do ({@code --log-fmt otlp}, {@code
+   * --enable-metrics}).
+   */
+  static boolean wanted(Map<String, String> env, boolean otlpLogFormat, boolean enableMetrics) {
+    return configured(env) || otlpLogFormat || enableMetrics;
+  }
+
   /** Whether {@code env} (or the matching {@code otel.*} system properties) asks for export. */
   static boolean configured(Map<String, String> env) {
     for (String name : SWITCHES) {

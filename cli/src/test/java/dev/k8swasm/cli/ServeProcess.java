@@ -74,6 +74,22 @@ final class ServeProcess implements AutoCloseable {
                 "--ca-out",
                 ca.toString()));
     command.addAll(args);
+    return launch(command, env, ca, true);
+  }
+
+  /**
+   * Runs {@code command} (a whole {@code java ... serve ...} command line) with {@code env} added
+   * to the environment, trusting the CA certificate(s) in {@code trustedCa}; returns once it
+   * listens.
+   */
+  static ServeProcess launch(List<String> command, Map<String, String> env, Path trustedCa)
+      throws Exception {
+    return launch(command, env, trustedCa, false);
+  }
+
+  private static ServeProcess launch(
+      List<String> command, Map<String, String> env, Path ca, boolean caWrittenByServe)
+      throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().putAll(env);
@@ -107,7 +123,9 @@ final class ServeProcess implements AutoCloseable {
     reader.start();
     try {
       int bound = port.get(120, TimeUnit.SECONDS);
-      Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA file");
+      if (caWrittenByServe) {
+        Fixture.await(() -> Files.exists(ca) && Files.size(ca) > 0, "the CA file");
+      }
       return new ServeProcess(
           p,
           reader,

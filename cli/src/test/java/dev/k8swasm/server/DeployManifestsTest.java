@@ -111,8 +111,9 @@ class DeployManifestsTest {
     JsonNode cm = document("configmap.yaml");
     assertThat(cm.path("metadata").path("namespace").asText()).isEqualTo("k8s-wasm");
     assertThat(cm.path("data").has(config.substring(mount.length() + 1))).isTrue();
-    // the Dockerfile's default command is the same
-    assertThat(dockerfile()).contains("CMD [\"serve\", \"--config\", \"" + config + "\"]");
+    // the Dockerfile's default command is serve alone (configured by KUBEWARDEN_* variables when
+    // Kubewarden's controller runs the image): this Deployment names its configuration
+    assertThat(dockerfile()).contains("CMD [\"serve\"]");
   }
 
   @Test
@@ -157,7 +158,7 @@ class DeployManifestsTest {
     // mutual TLS: only kube-apiserver may call the webhooks (issue 19)
     String clientCa = mountOf("configMap", "k8s-wasm-client-ca");
     assertThat(raw.path("clientCAFile").asText()).isEqualTo(clientCa + "/ca.crt");
-    assertThat(settings.clientCa()).isPresent();
+    assertThat(settings.clientCas()).hasSize(1);
 
     // SIGTERM comes after preStop; the pod must outlive preStop plus the server's grace period
     JsonNode pod = deployment().path("spec").path("template").path("spec");

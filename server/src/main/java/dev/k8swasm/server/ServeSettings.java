@@ -16,7 +16,7 @@ public final class ServeSettings {
   private final Integer metricsPort;
   private final Path tlsCert;
   private final Path tlsKey;
-  private final Path clientCa;
+  private final List<Path> clientCas;
   private final List<String> tlsNames;
   private final long maxRequestBytes;
   private final int workers;
@@ -32,7 +32,7 @@ public final class ServeSettings {
       Optional<Integer> metricsPort,
       Optional<Path> tlsCert,
       Optional<Path> tlsKey,
-      Optional<Path> clientCa,
+      List<Path> clientCas,
       List<String> tlsNames,
       long maxRequestBytes,
       int workers,
@@ -76,7 +76,7 @@ public final class ServeSettings {
     this.metricsPort = metricsPort.orElse(null);
     this.tlsCert = tlsCert.orElse(null);
     this.tlsKey = tlsKey.orElse(null);
-    this.clientCa = clientCa.orElse(null);
+    this.clientCas = List.copyOf(clientCas);
     this.tlsNames = tlsNames;
     this.maxRequestBytes = maxRequestBytes;
     this.workers = workers;
@@ -112,9 +112,12 @@ public final class ServeSettings {
     return Optional.ofNullable(tlsKey);
   }
 
-  /** The PEM CA(s) client certificates must be signed by (mutual TLS), if set. */
-  public Optional<Path> clientCa() {
-    return Optional.ofNullable(clientCa);
+  /**
+   * The PEM files of the CAs client certificates must be signed by (mutual TLS); empty: no client
+   * certificates are asked for.
+   */
+  public List<Path> clientCas() {
+    return clientCas;
   }
 
   /** Extra subject alternative names of a generated certificate. */
@@ -191,7 +194,7 @@ public final class ServeSettings {
       Integer metricsPort,
       Path tlsCert,
       Path tlsKey,
-      Path clientCa,
+      List<Path> clientCas,
       List<String> tlsNames,
       Long maxRequestBytes,
       Integer workers,
@@ -237,7 +240,10 @@ public final class ServeSettings {
         Optional.ofNullable(first(flags.metricsPort(), file.metricsPort(), null)),
         Optional.ofNullable(first(flags.tlsCert(), file.tlsCert(), null)),
         Optional.ofNullable(first(flags.tlsKey(), file.tlsKey(), null)),
-        Optional.ofNullable(first(flags.clientCa(), file.clientCa(), null)),
+        first(
+            flags.clientCas(),
+            file.clientCa() == null ? null : List.of(file.clientCa()),
+            List.<Path>of()),
         flags.tlsNames() != null ? flags.tlsNames() : file.tlsNames(),
         first(flags.maxRequestBytes(), file.maxRequestBytes(), DEFAULT_MAX_REQUEST_BYTES),
         workers,
@@ -260,7 +266,7 @@ public final class ServeSettings {
         && Objects.equals(metricsPort, o.metricsPort)
         && Objects.equals(tlsCert, o.tlsCert)
         && Objects.equals(tlsKey, o.tlsKey)
-        && Objects.equals(clientCa, o.clientCa)
+        && Objects.equals(clientCas, o.clientCas)
         && Objects.equals(tlsNames, o.tlsNames)
         && maxRequestBytes == o.maxRequestBytes
         && workers == o.workers
@@ -279,7 +285,7 @@ public final class ServeSettings {
         metricsPort,
         tlsCert,
         tlsKey,
-        clientCa,
+        clientCas,
         tlsNames,
         maxRequestBytes,
         workers,
@@ -302,8 +308,8 @@ public final class ServeSettings {
         + tlsCert
         + ", tlsKey="
         + tlsKey
-        + ", clientCa="
-        + clientCa
+        + ", clientCas="
+        + clientCas
         + ", tlsNames="
         + tlsNames
         + ", maxRequestBytes="

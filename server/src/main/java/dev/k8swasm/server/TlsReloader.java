@@ -29,7 +29,7 @@ final class TlsReloader implements AutoCloseable {
   TlsReloader(ServeSettings settings, ServerMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
-    List<X509Certificate> clientCas = settings.clientCa().map(Pem::certificates).orElse(null);
+    List<X509Certificate> clientCas = clientCas(settings);
     if (settings.tlsCert().isPresent()) {
       this.generated = null;
       this.tls =
@@ -49,6 +49,18 @@ final class TlsReloader implements AutoCloseable {
     return tls;
   }
 
+  /** The certificates of every client CA file, or null when client certificates are not asked. */
+  private static List<X509Certificate> clientCas(ServeSettings settings) {
+    if (settings.clientCas().isEmpty()) {
+      return null;
+    }
+    List<X509Certificate> all = new java.util.ArrayList<>();
+    for (Path file : settings.clientCas()) {
+      all.addAll(Pem.certificates(file));
+    }
+    return all;
+  }
+
   /** The generated CA certificate in PEM, when no certificate was given. */
   Optional<String> generatedCaPem() {
     return generated == null ? Optional.empty() : Optional.of(Pem.encode(List.of(generated.ca())));
@@ -62,7 +74,7 @@ final class TlsReloader implements AutoCloseable {
     Set<Path> files = new LinkedHashSet<>();
     files.add(settings.tlsCert().get().toAbsolutePath());
     files.add(settings.tlsKey().get().toAbsolutePath());
-    settings.clientCa().ifPresent(p -> files.add(p.toAbsolutePath()));
+    settings.clientCas().forEach(p -> files.add(p.toAbsolutePath()));
     Set<Path> fixed = Set.copyOf(files);
     String[] last = {FileWatcher.digest(fixed)};
     watcher =
@@ -84,7 +96,7 @@ final class TlsReloader implements AutoCloseable {
     try {
       ServerTls.KeyMaterial m =
           ServerTls.KeyMaterial.read(settings.tlsCert().get(), settings.tlsKey().get());
-      tls.update(m, settings.clientCa().map(Pem::certificates).orElse(null));
+      tls.update(m, clientCas(settings));
       metrics.tlsReload(true);
       LOG.info(
           "TLS certificate reloaded subject=\"{}\" notAfter={}",

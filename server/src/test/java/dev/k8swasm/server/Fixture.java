@@ -96,6 +96,7 @@ public final class Fixture {
     public Path tlsCert;
     public Path tlsKey;
     public Path clientCa;
+    public List<Path> clientCas;
     public Long maxRequestBytes;
     public Integer workers;
     public Integer queueSize;
@@ -115,7 +116,7 @@ public final class Fixture {
           metricsPort,
           tlsCert,
           tlsKey,
-          clientCa,
+          clientCas != null ? clientCas : clientCa == null ? null : List.of(clientCa),
           null,
           maxRequestBytes,
           workers,

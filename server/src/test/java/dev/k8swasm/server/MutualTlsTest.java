@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MutualTlsTest {
   Fixture.Running s;
   SelfSigned.Pair apiserver;
+  SelfSigned.Pair controller;
   X509Certificate serverCa;
 
   @BeforeAll
@@ -40,8 +41,12 @@ class MutualTlsTest {
             dir.resolve("server.yaml"),
             "authorization:\n  modules:\n"
                 + Fixture.moduleEntry("magic-authorizer", module("magic_authorizer.wasm")));
+    // a second CA file, as Kubewarden's controller gives policy-server its own CA and the client CA
+    controller = SelfSigned.generate(Set.of("controller"), Duration.ofDays(1), true);
+    Path controllerCa =
+        Fixture.write(dir.resolve("controller-ca.pem"), Pem.encode(List.of(controller.ca())));
     Fixture.Flags flags = new Fixture.Flags();
-    flags.clientCa = clientCa;
+    flags.clientCas = List.of(clientCa, controllerCa);
     flags.metricsPort = 0;
     s = Fixture.start(config, flags);
     List<X509Certificate> chain = s.server.certificateChain();
@@ -72,6 +77,16 @@ class MutualTlsTest {
     HttpResponse<String> r = authorize(client);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(Fixture.json(r).path("status").path("allowed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aClientWithACertificateFromTheSecondCaFileIsServed() throws Exception {
+    HttpClient client =
+        Fixture.client(
+            List.of(serverCa),
+            new X509Certificate[] {controller.certificate(), controller.ca()},
+            controller.key());
+    assertThat(authorize(client).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -214,7 +214,7 @@ class ServerConfigTest {
                     java.util.Optional.empty(),
                     java.util.Optional.of(dir.resolve("c")),
                     java.util.Optional.empty(),
-                    java.util.Optional.empty(),
+                    List.of(),
                     List.of(),
                     1,
                     1,
