@@ -8,9 +8,6 @@ import dev.k8swasm.cluster.MockApiServer;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.server.Fixture;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,20 +87,8 @@ class ContextAwareServeIT {
                   "--metrics-port",
                   "0"),
               Map.of())) {
-        HttpClient plain = HttpClient.newHttpClient();
         // ready once the Ingress cache has synced
-        Fixture.await(
-            () ->
-                plain
-                        .send(
-                            HttpRequest.newBuilder(
-                                    URI.create(
-                                        "http://127.0.0.1:" + serve.metricsPort() + "/readiness"))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                        .statusCode()
-                    == 200,
-            "readiness");
+        serve.awaitReady();
         java.util.function.BiFunction<String, String, String> validate =
             (id, file) -> {
               try {

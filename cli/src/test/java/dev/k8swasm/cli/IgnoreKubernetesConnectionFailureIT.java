@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.k8swasm.server.Fixture;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +52,7 @@ class IgnoreKubernetesConnectionFailureIT {
             "0");
 
     try (ServeProcess serve = ServeProcess.start(dir, args, Map.of())) {
-      HttpResponse<String> r = awaitReadiness(serve, b -> b.contains("not ready:"));
+      HttpResponse<String> r = serve.awaitReadiness(b -> b.contains("not ready:"));
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.body()).contains("not ready:");
     }
@@ -64,28 +60,12 @@ class IgnoreKubernetesConnectionFailureIT {
     List<String> ignoring = new ArrayList<>(args);
     ignoring.add("--ignore-kubernetes-connection-failure");
     try (ServeProcess serve = ServeProcess.start(dir, ignoring, Map.of())) {
-      assertThat(awaitReadiness(serve, b -> b.startsWith("ok")).statusCode()).isEqualTo(200);
+      serve.awaitReady();
       HttpResponse<String> r =
           serve.post(
               "/validate/no-forbidden", Fixture.request("kubewarden/pod-create-forbidden.json"));
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("label forbidden is forbidden");
     }
-  }
-
-  private static HttpResponse<String> awaitReadiness(
-      ServeProcess serve, java.util.function.Predicate<String> body) throws Exception {
-    HttpClient plain = HttpClient.newHttpClient();
-    HttpRequest readiness =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.metricsPort() + "/readiness"))
-            .build();
-    AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-    Fixture.await(
-        () -> {
-          last.set(plain.send(readiness, HttpResponse.BodyHandlers.ofString()));
-          return body.test(last.get().body());
-        },
-        "readiness answering " + body);
-    return last.get();
   }
 }

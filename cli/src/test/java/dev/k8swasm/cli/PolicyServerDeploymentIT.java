@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.json.Json;
 import dev.k8swasm.server.Fixture;
 import dev.k8swasm.server.SelfSignedFiles;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,13 +63,7 @@ class PolicyServerDeploymentIT {
         ServeProcess.launch(imageCommand(), env, pki.resolve(SelfSignedFiles.CA))) {
       assertThat(p.metricsPort()).as(String.join("\n", p.stderr())).isPositive();
       // the readiness probe of the controller's Deployment: plain HTTP, 200 once loaded
-      HttpClient plain = HttpClient.newHttpClient();
-      HttpRequest readiness =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.metricsPort() + "/readiness"))
-              .build();
-      Fixture.await(
-          () -> plain.send(readiness, HttpResponse.BodyHandlers.ofString()).statusCode() == 200,
-          "readiness");
+      p.awaitReady();
 
       String forbidden = request("kubewarden/pod-create-forbidden.json");
       JsonNode denied = json(p.post("/validate/no-forbidden", forbidden));

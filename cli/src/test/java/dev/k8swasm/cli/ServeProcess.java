@@ -176,6 +176,39 @@ final class ServeProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** GETs {@code /readiness} on the plain-HTTP probe port (which must be served). */
+  HttpResponse<String> readiness() throws Exception {
+    if (metricsPort < 0) {
+      throw new IllegalStateException("serve was started without a metrics/readiness port");
+    }
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readiness"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Polls {@code /readiness} (up to 30 s) until its body satisfies {@code body}; the last answer.
+   */
+  HttpResponse<String> awaitReadiness(java.util.function.Predicate<String> body) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Fixture.await(
+        () -> {
+          last.set(readiness());
+          return body.test(last.get().body());
+        },
+        "readiness answering as expected");
+    return last.get();
+  }
+
+  /** Polls {@code /readiness} until it answers 200. */
+  void awaitReady() throws Exception {
+    Fixture.await(() -> readiness().statusCode() == 200, "readiness 200");
+  }
+
   /** Sends SIGTERM and waits for it to end; true when it did within 30 s. */
   boolean stop() throws InterruptedException {
     process.toHandle().destroy();
