@@ -7,6 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.k8swasm.config.ConfigException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,11 +82,18 @@ class ContinueOnPolicyErrorsTest {
 
   static Fixture.Running start(Path config, boolean continueOnErrors, Fixture.Flags flags)
       throws IOException {
+    return start(config, continueOnErrors, flags, OpenTelemetry.noop());
+  }
+
+  static Fixture.Running start(
+      Path config, boolean continueOnErrors, Fixture.Flags flags, OpenTelemetry openTelemetry)
+      throws IOException {
     List<AccessLog.Entry> log = new CopyOnWriteArrayList<>();
     WebhookServer server =
         WebhookServer.builder(config)
             .overrides(flags.overrides())
             .accessLog(log::add)
+            .openTelemetry(openTelemetry)
             .continueOnPolicyErrors(continueOnErrors)
             .build()
             .start();
@@ -259,6 +272,48 @@ class ContinueOnPolicyErrorsTest {
                   "endpoint",
                   "/validate/{module}"))
           .isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void overOpenTelemetryTheCountHasOnlyThePolicyNameAndTheInitializationError(@TempDir Path dir)
+      throws Exception {
+    Path file = policies(dir, "    rejectCode: not-a-number\n");
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    try (OpenTelemetrySdk sdk =
+            OpenTelemetrySdk.builder()
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+                .build();
+        Fixture.Running s = start(file, true, new Fixture.Flags(), sdk)) {
+      String error =
+          response(s, "/validate", "missing", request("kubewarden/pod-create.json"))
+              .path("status")
+              .path("message")
+              .asText();
+      var collected = metrics.collectAllMetrics();
+      var total =
+          collected.stream()
+              .filter(m -> m.getName().equals("kubewarden_policy_evaluations_total"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(total.getLongSumData().getPoints())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.getValue()).isEqualTo(1);
+                assertThat(p.getAttributes())
+                    .isEqualTo(
+                        Attributes.of(
+                            AttributeKey.stringKey("policy_name"),
+                            "missing",
+                            AttributeKey.stringKey("initialization_error"),
+                            error));
+              });
+      assertThat(collected)
+          .noneSatisfy(
+              m ->
+                  assertThat(m.getName())
+                      .isEqualTo("kubewarden_policy_evaluation_latency_milliseconds"));
     }
   }
 
