@@ -161,12 +161,13 @@ public final class WebhookServer implements AutoCloseable {
      * initialize (its module cannot be fetched, loaded or compiled, or its {@code
      * validate_settings} refuses its settings) does not stop the server or a reload: it is logged
      * (one ERROR line each), the other policies are served, and every request to the failed policy
-     * (or to the group) on {@link #VALIDATE}{@code /ID}, {@link #VALIDATE_RAW}{@code /ID} and
-     * {@link #AUDIT}{@code /ID} is answered with {@code allowed: false} and a status with the
-     * initialization error and code 500. A failed policy has no webhook in the generated webhook
-     * configuration. A policies.yml that cannot be read (YAML, unknown fields, a group expression
-     * that does not compile...) and the server's own modules are still refused whole. Applies at
-     * start and on every reload.
+     * (or to the group) on {@link WebhookServer#VALIDATE}{@code /ID}, {@link
+     * WebhookServer#VALIDATE_RAW}{@code /ID} and {@link WebhookServer#AUDIT}{@code /ID} is answered
+     * with {@code allowed: false} and a status with the initialization error and code 500. For the
+     * generated webhook configuration, see {@link KubeConfigs#write(Path, KubeConfigs.Target,
+     * String, boolean, UnaryOperator, boolean, Path)}. A policies.yml that cannot be read (YAML,
+     * unknown fields, a group expression that does not compile...) and the server's own modules are
+     * still refused whole. Applies at start and on every reload.
      */
     public Builder continueOnPolicyErrors(boolean continueOnPolicyErrors) {
       this.continueOnPolicyErrors = continueOnPolicyErrors;
