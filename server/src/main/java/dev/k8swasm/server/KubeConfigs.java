@@ -136,9 +136,32 @@ public final class KubeConfigs {
       UnaryOperator<ModuleSpec.Builder> customizer,
       Path dir)
       throws IOException {
+    return write(configFile, target, caPem, mutual, customizer, false, dir);
+  }
+
+  /**
+   * As {@link #write(Path, Target, String, boolean, UnaryOperator, Path)}, loading the policies.yml
+   * as the server does with {@link WebhookServer.Builder#continueOnPolicyErrors}: when {@code
+   * continueOnPolicyErrors} is true, a policy (or a policy group) that fails to initialize has no
+   * metadata to take rules from, so no webhook is written for it (a warning names it) instead of
+   * the whole configuration being refused.
+   */
+  public static List<Path> write(
+      Path configFile,
+      Target target,
+      String caPem,
+      boolean mutual,
+      UnaryOperator<ModuleSpec.Builder> customizer,
+      boolean continueOnPolicyErrors,
+      Path dir)
+      throws IOException {
     ServerConfig config = ServerConfig.read(configFile);
     Policies policies =
-        Policies.load(config, ChainOptions.builder().specCustomizer(customizer).build(), 1);
+        Policies.load(
+            config,
+            ChainOptions.builder().specCustomizer(customizer).build(),
+            1,
+            continueOnPolicyErrors);
     try {
       return write(policies, target, caPem, mutual, customizer, dir);
     } finally {
@@ -193,6 +216,14 @@ public final class KubeConfigs {
                   + " on the kube-apiserver's host.\n",
               authorizationConfig(timeout)));
     }
+    policies
+        .initializationErrors()
+        .forEach(
+            (id, cause) ->
+                LOG.warn(
+                    "policy '{}' failed to initialize: no webhook is written for it ({})",
+                    LogText.escape(id),
+                    LogText.escape(cause)));
     AdmissionChain admission = policies.admission().orElse(null);
     if (admission == null && !policies.groupHooks().isEmpty()) {
       admission = AdmissionChain.builder().build();

@@ -13,6 +13,7 @@ import dev.k8swasm.config.ConfigException;
 import dev.k8swasm.config.ModuleConfig;
 import dev.k8swasm.config.PolicyConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,6 +55,7 @@ final class Policies {
   private final Map<String, PolicyServerReviews.Policy> policyServer;
   private final List<AdmissionChain> groupMembers;
   private final List<AdmissionHook> groupHooks;
+  private final Map<String, String> initializationErrors;
   private final AtomicInteger references = new AtomicInteger(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -66,6 +68,7 @@ final class Policies {
       AdmissionChain admission,
       List<PolicyGroup> groups,
       List<AdmissionChain> groupMembers,
+      Map<String, String> initializationErrors,
       NamespaceLabels namespaceLabels) {
     this.generation = generation;
     this.config = config;
@@ -90,9 +93,20 @@ final class Policies {
     }
     this.singleMutators = Map.copyOf(m);
     this.singleValidators = Map.copyOf(v);
-    this.policyServer = policyServer(config, admission, groups);
+    this.policyServer = policyServer(config, admission, groups, initializationErrors);
     this.groupMembers = List.copyOf(groupMembers);
     this.groupHooks = groupHooks(groups);
+    this.initializationErrors =
+        Collections.unmodifiableMap(new LinkedHashMap<>(initializationErrors));
+  }
+
+  /**
+   * The policies and policy groups of the policies.yml that failed to initialize (id to the cause),
+   * in file order: only with {@code continueOnPolicyErrors}, else such a configuration is not
+   * loaded. They have no hook (no metadata, no rules); each answers every request with a rejection.
+   */
+  Map<String, String> initializationErrors() {
+    return initializationErrors;
   }
 
   /**
@@ -142,7 +156,10 @@ final class Policies {
 
   /** The policies of the configuration's policies.yml, by id, with their controllers. */
   private static Map<String, PolicyServerReviews.Policy> policyServer(
-      ServerConfig config, AdmissionChain admission, List<PolicyGroup> groups) {
+      ServerConfig config,
+      AdmissionChain admission,
+      List<PolicyGroup> groups,
+      Map<String, String> initializationErrors) {
     Map<String, PolicyServerReviews.Policy> out = new LinkedHashMap<>();
     if (config.policies().isEmpty()) {
       return Map.of();
@@ -155,7 +172,13 @@ final class Policies {
     }
     for (ModuleConfig c : file.policies()) {
       AdmissionHook h = hooks.get(c.name());
-      if (h != null) {
+      String error = initializationErrors.get(c.name());
+      if (error != null) {
+        out.put(
+            c.name(),
+            PolicyServerReviews.Policy.failed(
+                c.name(), error, file.modes().getOrDefault(c.name(), "protect")));
+      } else if (h != null) {
         out.put(
             c.name(),
             new PolicyServerReviews.Policy(
@@ -175,6 +198,12 @@ final class Policies {
           new PolicyServerReviews.Policy(
               g.id(), g, false, null, groupModes.getOrDefault(g.id(), "protect")));
     }
+    for (PoliciesFile.Group g : file.groups()) {
+      String error = initializationErrors.get(g.id());
+      if (error != null) {
+        out.put(g.id(), PolicyServerReviews.Policy.failed(g.id(), error, g.policyMode()));
+      }
+    }
     return Map.copyOf(out);
   }
 
@@ -184,12 +213,30 @@ final class Policies {
   }
 
   /**
-   * Loads every module of {@code config} and builds the chains.
+   * Loads every module of {@code config} and builds the chains; a policy of the policies.yml that
+   * fails to initialize fails the whole configuration.
    *
    * @throws ConfigException listing every problem of every section; nothing stays loaded then
    */
   static Policies load(ServerConfig config, ChainOptions options, long generation) {
+    return load(config, options, generation, false);
+  }
+
+  /**
+   * Loads every module of {@code config} and builds the chains.
+   *
+   * @param continueOnPolicyErrors policy-server's {@code --continue-on-errors}: a policy of the
+   *     policies.yml (or a member of a policy group) that fails to initialize (its module cannot be
+   *     fetched, loaded or compiled, or its settings are refused) does not fail the configuration:
+   *     it is logged (one ERROR line) and kept in {@link #initializationErrors()}, and answers
+   *     every request with a rejection carrying the cause, code 500. Problems of the server's own
+   *     modules and of the file's structure still fail it.
+   * @throws ConfigException listing every problem of every section; nothing stays loaded then
+   */
+  static Policies load(
+      ServerConfig config, ChainOptions options, long generation, boolean continueOnPolicyErrors) {
     List<String> problems = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
     List<AutoCloseable> built = new ArrayList<>();
     AuthenticatorChain authn = null;
     AuthorizerChain authz = null;
@@ -211,7 +258,16 @@ final class Policies {
           problems.addAll(e.problems());
         }
       }
-      if (config.admission().isPresent()) {
+      if (config.admission().isPresent()
+          && continueOnPolicyErrors
+          && config.policies().isPresent()) {
+        admission =
+            admissionContinuing(
+                config.admission().get(), config.policies().get(), options, problems, failed);
+        if (admission != null) {
+          built.add(admission);
+        }
+      } else if (config.admission().isPresent()) {
         try {
           admission = Chains.admission(config.admission().get(), options);
           built.add(admission);
@@ -227,7 +283,14 @@ final class Policies {
     List<AdmissionChain> members = new ArrayList<>();
     if (config.policies().isPresent()) {
       try {
-        groups(config.policies().get(), options, problems, groups, members);
+        groups(
+            config.policies().get(),
+            options,
+            continueOnPolicyErrors,
+            problems,
+            failed,
+            groups,
+            members);
       } catch (RuntimeException e) {
         closeAll(built);
         closeAll(new ArrayList<>(members));
@@ -248,35 +311,181 @@ final class Policies {
         noteNamespaceSelector(h);
       }
     }
+    Set<String> groupIds = new HashSet<>();
+    config.policies().ifPresent(f -> f.groups().forEach(g -> groupIds.add(g.id())));
+    Map<String, String> served = new LinkedHashMap<>();
+    failed.forEach(
+        (id, cause) -> {
+          if (groupIds.contains(id)) {
+            // its failed members have their own lines
+            served.put(id, cause);
+            return;
+          }
+          if (!id.contains("/")) {
+            served.put(id, cause);
+          }
+          LOG.error(
+              "policy '{}' failed to initialize; {} answers every request with a rejection"
+                  + " (continue on policy errors): {}",
+              LogText.escape(id),
+              id.contains("/") ? "its group" : "it",
+              LogText.escape(cause));
+        });
     return new Policies(
-        generation, config, authn, authz, admission, groups, members, namespaceLabels);
+        generation, config, authn, authz, admission, groups, members, served, namespaceLabels);
+  }
+
+  /**
+   * The admission chain of {@code config} when the policies of {@code file} may fail to initialize:
+   * each policy is loaded on its own, and one that fails goes to {@code failed} (id to cause); the
+   * server's own admission modules go into problems as usual.
+   *
+   * @return the chain without the failed policies, or null when an own module has problems
+   */
+  private static AdmissionChain admissionContinuing(
+      PolicyConfig config,
+      PoliciesFile file,
+      ChainOptions options,
+      List<String> problems,
+      Map<String, String> failed) {
+    Set<String> ids = new HashSet<>();
+    file.policies().forEach(m -> ids.add(m.name()));
+    List<ModuleConfig> own =
+        config.modules().stream().filter(m -> !ids.contains(m.name())).toList();
+    List<AdmissionChain> loaded = new ArrayList<>();
+    boolean ownFailed = false;
+    try {
+      if (!own.isEmpty() || config.cache().isPresent()) {
+        try {
+          loaded.add(
+              Chains.admission(
+                  PolicyConfig.of(
+                      own,
+                      config.implicitAudiences(),
+                      config.file().orElse(null),
+                      config.cache().orElse(null)),
+                  options));
+        } catch (ConfigException e) {
+          problems.addAll(e.problems());
+          ownFailed = true;
+        }
+      }
+      for (ModuleConfig m : file.policies()) {
+        try {
+          loaded.add(
+              Chains.admission(PolicyConfig.of(List.of(m), List.of(), file.file()), options));
+        } catch (ConfigException e) {
+          failed.put(m.name(), cause(m, e));
+        }
+      }
+    } catch (RuntimeException e) {
+      closeAll(new ArrayList<>(loaded));
+      throw e;
+    }
+    if (ownFailed) {
+      closeAll(new ArrayList<>(loaded));
+      return null;
+    }
+    return combine(config.modules(), loaded, options);
+  }
+
+  /**
+   * One chain of the hooks of {@code loaded} in the order of {@code modules}; closing it closes
+   * their modules.
+   */
+  private static AdmissionChain combine(
+      List<ModuleConfig> modules, List<AdmissionChain> loaded, ChainOptions options) {
+    Map<String, AdmissionHook> hooks = new HashMap<>();
+    for (AdmissionChain c : loaded) {
+      c.mutators().forEach(h -> hooks.put(h.name(), h));
+      c.validators().forEach(h -> hooks.put(h.name(), h));
+    }
+    AdmissionChain.Builder b = AdmissionChain.builder();
+    for (ModuleConfig m : modules) {
+      AdmissionHook h = hooks.get(m.name());
+      if (h != null) {
+        b.add(h);
+      }
+    }
+    options.namespaceLabels().ifPresent(b::namespaceLabels);
+    return b.build();
+  }
+
+  /**
+   * Why {@code module} failed to initialize, without the file and policy id every problem starts
+   * with (it is answered to clients), the problems joined with "; ".
+   */
+  private static String cause(ModuleConfig module, ConfigException e) {
+    String prefix = module.source() + ": ";
+    List<String> parts = new ArrayList<>();
+    for (String p : e.problems()) {
+      parts.add(p.startsWith(prefix) ? p.substring(prefix.length()) : p);
+    }
+    return String.join("; ", parts);
   }
 
   /**
    * Loads the members of every policy group of {@code file} (each group's members as one chain, in
    * {@code members}) and compiles the groups' expressions; every problem goes to {@code problems}
-   * (file, group id, field).
+   * (file, group id, field). With {@code continueOnPolicyErrors}, a group with a member that fails
+   * to initialize goes to {@code failed} instead (group id to the first such member and its cause;
+   * every failed member as {@code GROUP/MEMBER} too, for the log), its expression still compiled.
    */
   private static void groups(
       PoliciesFile file,
       ChainOptions options,
+      boolean continueOnPolicyErrors,
       List<String> problems,
+      Map<String, String> failed,
       List<PolicyGroup> groups,
       List<AdmissionChain> members) {
     for (PoliciesFile.Group g : file.groups()) {
       String at = file.file() + ": policy group '" + g.id() + "'";
+      String prefix = g.id() + "/";
       AdmissionChain chain = null;
-      try {
-        chain = Chains.admission(PolicyConfig.of(g.members(), List.of(), file.file()), options);
-        members.add(chain);
-      } catch (ConfigException e) {
-        problems.addAll(e.problems());
+      String failure = null;
+      if (continueOnPolicyErrors) {
+        List<AdmissionChain> loaded = new ArrayList<>();
+        Map<String, String> memberErrors = new LinkedHashMap<>();
+        try {
+          for (ModuleConfig c : g.members()) {
+            try {
+              loaded.add(
+                  Chains.admission(PolicyConfig.of(List.of(c), List.of(), file.file()), options));
+            } catch (ConfigException e) {
+              memberErrors.put(c.name(), cause(c, e));
+            }
+          }
+        } catch (RuntimeException e) {
+          closeAll(new ArrayList<>(loaded));
+          throw e;
+        }
+        if (memberErrors.isEmpty()) {
+          chain = combine(g.members(), loaded, options);
+          members.add(chain);
+        } else {
+          closeAll(new ArrayList<>(loaded));
+          var first = memberErrors.entrySet().iterator().next();
+          failure =
+              "policy group member '"
+                  + first.getKey().substring(prefix.length())
+                  + "' failed to initialize: "
+                  + first.getValue();
+          failed.putAll(memberErrors);
+        }
+      } else {
+        try {
+          chain = Chains.admission(PolicyConfig.of(g.members(), List.of(), file.file()), options);
+          members.add(chain);
+        } catch (ConfigException e) {
+          problems.addAll(e.problems());
+        }
       }
       Map<String, AdmissionController> controllers = new LinkedHashMap<>();
       List<AdmissionHook> hooks = chain == null ? List.of() : chain.validators();
-      String prefix = g.id() + "/";
       for (ModuleConfig c : g.members()) {
-        // a member that did not load is a problem already: the group is not built then
+        // a member that did not load is a problem, or makes the group fail, already: the group is
+        // not served then, its expression is only checked
         AdmissionController controller =
             hooks.stream()
                 .filter(h -> h.name().equals(c.name()))
@@ -287,11 +496,10 @@ final class Policies {
       }
       PolicyGroup group =
           PolicyGroup.compile(g.id(), g.expression(), g.message(), controllers, at, problems);
-      if (group != null) {
-        group = group.withMemberHooks(hooks);
-      }
-      if (group != null) {
-        groups.add(group);
+      if (group != null && failure != null) {
+        failed.put(g.id(), failure);
+      } else if (group != null) {
+        groups.add(group.withMemberHooks(hooks));
       }
     }
   }
@@ -402,6 +610,9 @@ final class Policies {
     }
     if (!groupHooks.isEmpty()) {
       parts.add("groups=" + groupHooks.stream().map(AdmissionHook::name).toList());
+    }
+    if (!initializationErrors.isEmpty()) {
+      parts.add("failed=" + initializationErrors.keySet());
     }
     return String.join(" ", parts);
   }

@@ -25,11 +25,13 @@ import io.opentelemetry.api.metrics.Meter;
  *
  * <p>Labels: {@code policy_name}, {@code policy_mode}, {@code resource_kind}, {@code
  * resource_namespace}, {@code resource_request_operation}, {@code accepted}, {@code mutated},
- * {@code request_origin} ({@code validate} or {@code audit}) and {@code error_code}. A label
- * policy-server leaves out (the namespace of a cluster-wide resource, the error code of an answer
- * without one, the resource of a raw request) is empty here, which Prometheus treats the same way.
- * {@code accepted}, {@code mutated} and {@code error_code} describe the policy's own answer, before
- * a custom message or {@code allowedToMutate} applied.
+ * {@code request_origin} ({@code validate} or {@code audit}), {@code error_code} and {@code
+ * initialization_error}. A request to a policy that failed to initialize is counted (not timed) as
+ * policy-server counts it, with only {@code policy_name} and {@code initialization_error} (the
+ * cause). A label policy-server leaves out (the namespace of a cluster-wide resource, the error
+ * code of an answer without one, the resource of a raw request) is empty here, which Prometheus
+ * treats the same way. {@code accepted}, {@code mutated} and {@code error_code} describe the
+ * policy's own answer, before a custom message or {@code allowedToMutate} applied.
  *
  * <p>With an OpenTelemetry SDK ({@link WebhookServer.Builder#openTelemetry}), the same two
  * instruments are recorded as policy-server records them (meter {@code kubewarden}, a counter and a
@@ -80,20 +82,27 @@ final class PolicyServerMetrics {
     JsonNode code = response.path("status").path("code");
     Tags tags =
         Tags.of(
-            "policy_name", policy.id(),
-            "policy_mode", policy.mode(),
-            "resource_kind", raw || kind == null ? "" : kind.path("kind").asText(""),
-            "resource_namespace", raw ? "" : request.path("namespace").asText(""),
-            "resource_request_operation", raw ? "" : request.path("operation").asText(""),
-            "accepted", Boolean.toString(response.path("allowed").asBoolean(false)),
-            "mutated", Boolean.toString(response.hasNonNull("patch")),
-            "request_origin", origin == PolicyServerReviews.Origin.AUDIT ? "audit" : "validate",
-            "error_code", code.isIntegralNumber() ? code.asText() : "");
-    Counter.builder("kubewarden.policy.evaluations")
-        .description("Policy evaluations, as Kubewarden's policy-server counts them")
-        .tags(tags)
-        .register(registry)
-        .increment();
+            "policy_name",
+            policy.id(),
+            "policy_mode",
+            policy.mode(),
+            "resource_kind",
+            raw || kind == null ? "" : kind.path("kind").asText(""),
+            "resource_namespace",
+            raw ? "" : request.path("namespace").asText(""),
+            "resource_request_operation",
+            raw ? "" : request.path("operation").asText(""),
+            "accepted",
+            Boolean.toString(response.path("allowed").asBoolean(false)),
+            "mutated",
+            Boolean.toString(response.hasNonNull("patch")),
+            "request_origin",
+            origin == PolicyServerReviews.Origin.AUDIT ? "audit" : "validate",
+            "error_code",
+            code.isIntegralNumber() ? code.asText() : "",
+            "initialization_error",
+            "");
+    count(tags);
     DistributionSummary.builder("kubewarden.policy.evaluation.latency")
         .baseUnit("milliseconds")
         .description("Policy evaluation latency, as Kubewarden's policy-server measures it")
@@ -123,5 +132,40 @@ final class PolicyServerMetrics {
       otelEvaluations.add(1, attributes);
       otelLatency.record(nanos / 1_000_000, attributes);
     }
+  }
+
+  /**
+   * Records one request to {@code policy}, which failed to initialize with {@code error}: counted
+   * with {@code policy_name} and {@code initialization_error} only, as policy-server does.
+   */
+  void recordInitializationError(PolicyServerReviews.Policy policy, String error) {
+    count(
+        Tags.of(
+            "policy_name", policy.id(),
+            "policy_mode", "",
+            "resource_kind", "",
+            "resource_namespace", "",
+            "resource_request_operation", "",
+            "accepted", "",
+            "mutated", "",
+            "request_origin", "",
+            "error_code", "",
+            "initialization_error", error));
+    if (otel) {
+      otelEvaluations.add(
+          1,
+          Attributes.builder()
+              .put("policy_name", policy.id())
+              .put("initialization_error", error)
+              .build());
+    }
+  }
+
+  private void count(Tags tags) {
+    Counter.builder("kubewarden.policy.evaluations")
+        .description("Policy evaluations, as Kubewarden's policy-server counts them")
+        .tags(tags)
+        .register(registry)
+        .increment();
   }
 }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * mutate turned into policy-server's rejection, a failure of the policy answered as a rejection
  * with code 500; in monitor mode ({@code policyMode: monitor}) every answer becomes an acceptance
  * without patch or status (what the policy decided is logged and counted); the audit answer is the
- * policy's, unprocessed (monitor mode does not apply to it, as in policy-server).
+ * policy's, unprocessed (monitor mode does not apply to it, as in policy-server). A policy that
+ * failed to initialize ({@link Policy#failed}) answers every request with a rejection carrying its
+ * initialization error, code 500, on every endpoint and in every mode.
  */
 final class PolicyServerReviews {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyServerReviews.class);
@@ -42,7 +44,8 @@ final class PolicyServerReviews {
   /**
    * One policy of a policies.yml, as served: its id, its controller (mutating when {@code
    * allowedToMutate}), whether a patch may be returned, its custom rejection message if any, and
-   * its mode ({@code protect} or {@code monitor}).
+   * its mode ({@code protect} or {@code monitor}); or a policy that failed to initialize ({@link
+   * #failed}).
    */
   static final class Policy {
     private final String id;
@@ -50,6 +53,7 @@ final class PolicyServerReviews {
     private final boolean allowedToMutate;
     private final String message;
     private final String mode;
+    private final String initializationError;
 
     /** A policy; {@code message} null when it has no custom rejection message. */
     Policy(
@@ -58,19 +62,46 @@ final class PolicyServerReviews {
         boolean allowedToMutate,
         String message,
         String mode) {
+      this(
+          id,
+          Objects.requireNonNull(controller, "controller"),
+          allowedToMutate,
+          message,
+          mode,
+          null);
+    }
+
+    private Policy(
+        String id,
+        AdmissionController controller,
+        boolean allowedToMutate,
+        String message,
+        String mode,
+        String initializationError) {
       this.id = Objects.requireNonNull(id, "id");
-      this.controller = Objects.requireNonNull(controller, "controller");
+      this.controller = controller;
       this.allowedToMutate = allowedToMutate;
       this.message = message;
       this.mode = Objects.requireNonNull(mode, "mode");
+      this.initializationError = initializationError;
+    }
+
+    /**
+     * Policy (or group) {@code id}, which failed to initialize with {@code error}: as
+     * policy-server's {@code --continue-on-errors}, every request is answered with a rejection
+     * carrying {@code error}, code 500, whatever its mode.
+     */
+    static Policy failed(String id, String error, String mode) {
+      return new Policy(id, null, false, null, mode, Objects.requireNonNull(error, "error"));
     }
 
     String id() {
       return id;
     }
 
-    AdmissionController controller() {
-      return controller;
+    /** The controller; absent for a policy that failed to initialize. */
+    Optional<AdmissionController> controller() {
+      return Optional.ofNullable(controller);
     }
 
     boolean allowedToMutate() {
@@ -83,6 +114,11 @@ final class PolicyServerReviews {
 
     String mode() {
       return mode;
+    }
+
+    /** Why the policy failed to initialize, if it did. */
+    Optional<String> initializationError() {
+      return Optional.ofNullable(initializationError);
     }
   }
 
@@ -137,22 +173,29 @@ final class PolicyServerReviews {
           "UnprocessableEntity",
           "Failed to deserialize the JSON body into the target type: " + firstLine(e));
     }
-    ObjectNode response;
-    ObjectNode vanilla;
-    boolean failed = false;
-    boolean monitor = MONITOR.equals(policy.mode()) && origin != Origin.AUDIT;
     long start = System.nanoTime();
     if (origin != Origin.VALIDATE_RAW
         && alwaysAcceptNamespace != null
         && alwaysAcceptNamespace.equals(request.path("namespace").asText(null))) {
-      // policy-server's always-accepted namespace: answered before the policy is evaluated, and
-      // counted as an accepted evaluation
-      response = JsonNodeFactory.instance.objectNode().put("uid", uid).put("allowed", true);
-      metrics.record(policy, origin, request, response, System.nanoTime() - start);
-      return answer(response, origin, request, uid);
+      // policy-server's always-accepted namespace: answered before the policy is evaluated (even
+      // one that failed to initialize), and counted as an accepted evaluation
+      ObjectNode accepted =
+          JsonNodeFactory.instance.objectNode().put("uid", uid).put("allowed", true);
+      metrics.record(policy, origin, request, accepted, System.nanoTime() - start);
+      return answer(origin, accepted, request, uid);
     }
+    if (policy.initializationError().isPresent()) {
+      // policy-server's --continue-on-errors: before the mode, custom message and mutation rules
+      String error = policy.initializationError().get();
+      metrics.recordInitializationError(policy, error);
+      return answer(origin, rejection(uid, error, 500), request, uid);
+    }
+    ObjectNode response;
+    ObjectNode vanilla;
+    boolean failed = false;
+    boolean monitor = MONITOR.equals(policy.mode()) && origin != Origin.AUDIT;
     try {
-      response = (ObjectNode) Json.tree(policy.controller().admit(review).response());
+      response = (ObjectNode) Json.tree(policy.controller().orElseThrow().admit(review).response());
       vanilla = response.deepCopy();
     } catch (ModuleException e) {
       failed = true;
@@ -201,12 +244,12 @@ final class PolicyServerReviews {
       response.remove("patch");
       response.remove("patchType");
     }
-    return answer(response, origin, request, uid);
+    return answer(origin, response, request, uid);
   }
 
-  /** The body of {@code response} as {@code origin} answers it, and what the logs record. */
+  /** The body of {@code response} as {@code origin} answers it, with what is logged of it. */
   private static Reviews.Answer answer(
-      ObjectNode response, Origin origin, JsonNode request, String uid) {
+      Origin origin, ObjectNode response, JsonNode request, String uid) {
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
     if (origin != Origin.VALIDATE_RAW) {
       answer.put("apiVersion", AdmissionReview.V1);

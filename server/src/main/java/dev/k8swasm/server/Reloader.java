@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * configuration is read, every module loaded and validated on the watcher's thread while requests
  * keep being served by the current one, and only a complete configuration replaces it. A broken one
  * is logged and counted, and the current one keeps serving; the same broken content is not retried
- * until a file changes again.
+ * until a file changes again. With {@code continueOnPolicyErrors}, a policy of a policies.yml that
+ * fails to initialize does not make the configuration broken (see {@link
+ * Policies#load(ServerConfig, dev.k8swasm.config.ChainOptions, long, boolean)}).
  */
 final class Reloader {
   private static final Logger LOG = LoggerFactory.getLogger(Reloader.class);
@@ -23,6 +25,7 @@ final class Reloader {
   private final PolicyStore store;
   private final ServerMetrics metrics;
   private final ServerLimits limits;
+  private final boolean continueOnPolicyErrors;
   private volatile Set<Path> files;
   private ServerConfig.FileSettings startSettings;
   private String lastDigest;
@@ -33,8 +36,10 @@ final class Reloader {
       ChainOptions options,
       PolicyStore store,
       ServerMetrics metrics,
-      ServerLimits limits) {
+      ServerLimits limits,
+      boolean continueOnPolicyErrors) {
     this.configFile = configFile;
+    this.continueOnPolicyErrors = continueOnPolicyErrors;
     this.limits = limits;
     this.options = options;
     this.store = store;
@@ -58,7 +63,7 @@ final class Reloader {
     files = config.files();
     lastDigest = FileWatcher.digest(files);
     long start = System.nanoTime();
-    Policies p = Policies.load(config, options, generation + 1);
+    Policies p = Policies.load(config, options, generation + 1, continueOnPolicyErrors);
     store.install(p);
     generation = p.generation();
     metrics.loaded();
@@ -111,7 +116,7 @@ final class Reloader {
           configFile);
     }
     try {
-      Policies p = Policies.load(config, options, generation + 1);
+      Policies p = Policies.load(config, options, generation + 1, continueOnPolicyErrors);
       store.install(p);
       generation = p.generation();
       metrics.reload(true);

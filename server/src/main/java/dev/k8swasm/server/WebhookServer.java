@@ -88,6 +88,7 @@ public final class WebhookServer implements AutoCloseable {
     private NamespaceLabels namespaceLabels;
     private ReadinessCheck readiness = ReadinessCheck.NONE;
     private String alwaysAcceptNamespace;
+    private boolean continueOnPolicyErrors;
 
     private Builder(Path config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -174,6 +175,25 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     /**
+     * Kubewarden policy-server's {@code --continue-on-errors} (default: false). When true, a policy
+     * of the configuration's policies.yml, or a member of one of its policy groups, that fails to
+     * initialize (its module cannot be fetched, loaded or compiled, or its {@code
+     * validate_settings} refuses its settings) does not stop the server or a reload: it is logged
+     * (one ERROR line each), the other policies are served, and every request to the failed policy
+     * (or to the group) on {@link WebhookServer#VALIDATE}{@code /ID}, {@link
+     * WebhookServer#VALIDATE_RAW}{@code /ID} and {@link WebhookServer#AUDIT}{@code /ID} is answered
+     * with {@code allowed: false} and a status with the initialization error and code 500. For the
+     * generated webhook configuration, see {@link KubeConfigs#write(Path, KubeConfigs.Target,
+     * String, boolean, UnaryOperator, boolean, Path)}. A policies.yml that cannot be read (YAML,
+     * unknown fields, a group expression that does not compile...) and the server's own modules are
+     * still refused whole. Applies at start and on every reload.
+     */
+    public Builder continueOnPolicyErrors(boolean continueOnPolicyErrors) {
+      this.continueOnPolicyErrors = continueOnPolicyErrors;
+      return this;
+    }
+
+    /**
      * Reads the configuration file and checks the settings; nothing is bound or loaded yet.
      *
      * @throws ConfigException when the configuration is invalid
@@ -223,7 +243,14 @@ public final class WebhookServer implements AutoCloseable {
     }
     ChainOptions chainOptions = options.build();
     this.readiness = b.readiness;
-    this.reloader = new Reloader(config.file(), chainOptions, store, metrics, settings.limits());
+    this.reloader =
+        new Reloader(
+            config.file(),
+            chainOptions,
+            store,
+            metrics,
+            settings.limits(),
+            b.continueOnPolicyErrors);
     this.front = new HttpFront(settings, tls.tls(), metrics);
     this.dispatcher =
         new Dispatcher(
