@@ -44,6 +44,7 @@ final class PolicyServerEnvironment implements IDefaultValueProvider {
           Map.entry(
               "--ignore-kubernetes-connection-failure",
               "KUBEWARDEN_IGNORE_KUBERNETES_CONNECTION_FAILURE"),
+          Map.entry("--continue-on-errors", "KUBEWARDEN_CONTINUE_ON_ERRORS"),
           Map.entry("--daemon", "KUBEWARDEN_DAEMON"),
           Map.entry("--enable-pprof", "KUBEWARDEN_ENABLE_PPROF"));
 

@@ -102,6 +102,13 @@ public final class PolicyServerOptions {
               + " their cluster calls).")
   boolean ignoreKubernetesConnectionFailure;
 
+  @Option(
+      names = "--continue-on-errors",
+      description =
+          "Serve even when policies fail to load: each such policy rejects every request with"
+              + " its error and code 500.")
+  boolean continueOnErrors;
+
   @Option(names = "--log-no-color", description = "Accepted; log lines are never coloured.")
   boolean logNoColor;
 

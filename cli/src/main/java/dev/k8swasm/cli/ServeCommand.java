@@ -296,6 +296,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (policyServer.alwaysAcceptNamespace != null) {
       builder.alwaysAcceptAdmissionReviewsOnNamespace(policyServer.alwaysAcceptNamespace);
     }
+    builder.continueOnPolicyErrors(policyServer.continueOnErrors);
     if (telemetry != null) {
       builder.openTelemetry(telemetry.api());
     }
@@ -404,7 +405,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
     List<Path> files =
         KubeConfigs.write(
-            config, target, caPem, !settings.clientCas().isEmpty(), this::customize, dir);
+            config,
+            target,
+            caPem,
+            !settings.clientCas().isEmpty(),
+            this::customize,
+            policyServer.continueOnErrors,
+            dir);
     for (Path f : files) {
       out.println("wrote " + f);
     }

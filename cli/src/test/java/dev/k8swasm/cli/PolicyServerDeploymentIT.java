@@ -42,7 +42,12 @@ class PolicyServerDeploymentIT {
             + module("kubewarden/policy_wapc_init.wasm")
             + "\n"
             + "  settings:\n"
-            + "    forbiddenLabels: [forbidden]\n");
+            + "    forbiddenLabels: [forbidden]\n"
+            // served as a failed policy with KUBEWARDEN_CONTINUE_ON_ERRORS
+            + "not-pulled:\n"
+            + "  module: "
+            + dir.resolve("missing.wasm")
+            + "\n");
     Path store = Files.createDirectories(dir.resolve("tmp"));
     Map<String, String> env = new LinkedHashMap<>();
     // what the controller's getPolicyServerContainer sets, in this order
@@ -58,6 +63,8 @@ class PolicyServerDeploymentIT {
     // a pod binds all addresses; the test stays on loopback
     env.put("KUBEWARDEN_BIND_ADDRESS", "127.0.0.1");
     env.put("XDG_CACHE_HOME", store.resolve(".cache").toString());
+    // policy-server's hidden --continue-on-errors, set on the PolicyServer's env by its user
+    env.put("KUBEWARDEN_CONTINUE_ON_ERRORS", "true");
 
     try (ServeProcess p =
         ServeProcess.launch(imageCommand(), env, pki.resolve(SelfSignedFiles.CA))) {
@@ -75,6 +82,11 @@ class PolicyServerDeploymentIT {
           forbidden.replace("\"namespace\": \"default\"", "\"namespace\": \"kubewarden\"");
       JsonNode accepted = json(p.post("/validate/no-forbidden", inKubewarden));
       assertThat(accepted.path("response").path("allowed").asBoolean()).isTrue();
+
+      JsonNode failed = json(p.post("/validate/not-pulled", forbidden)).path("response");
+      assertThat(failed.path("allowed").asBoolean()).isFalse();
+      assertThat(failed.path("status").path("code").asInt()).isEqualTo(500);
+      assertThat(failed.path("status").path("message").asText()).contains("missing.wasm");
     }
   }
 

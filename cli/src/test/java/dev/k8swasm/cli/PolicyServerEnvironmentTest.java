@@ -44,6 +44,7 @@ class PolicyServerEnvironmentTest {
     env.put("KUBEWARDEN_WORKERS", "3");
     env.put("KUBEWARDEN_BIND_ADDRESS", "0.0.0.0");
     env.put("KUBEWARDEN_POLICY_TIMEOUT", "5");
+    env.put("KUBEWARDEN_CONTINUE_ON_ERRORS", "1");
     ServeCommand s = parse(env);
     assertThat(s.tlsCert).isEqualTo(Path.of("/pki/policy-server-cert"));
     assertThat(s.tlsKey).isEqualTo(Path.of("/pki/policy-server-key"));
@@ -62,6 +63,7 @@ class PolicyServerEnvironmentTest {
     assertThat(s.workers).isEqualTo(3);
     assertThat(s.address).isEqualTo("0.0.0.0");
     assertThat(timeoutOf(s, null)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.policyServer.continueOnErrors).isTrue();
   }
 
   /** The deadline serve gives a module whose own timeout is {@code own} (null: the default). */
