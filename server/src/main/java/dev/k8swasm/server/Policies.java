@@ -147,7 +147,7 @@ final class Policies {
                 f.modes()
                     .forEach(
                         (id, mode) -> {
-                          if (PolicyServerReviews.MONITOR.equals(mode)) {
+                          if (mode == PolicyMode.MONITOR) {
                             out.add(id);
                           }
                         }));
@@ -177,7 +177,7 @@ final class Policies {
         out.put(
             c.name(),
             PolicyServerReviews.Policy.failed(
-                c.name(), error, file.modes().getOrDefault(c.name(), "protect")));
+                c.name(), error, file.modes().getOrDefault(c.name(), PolicyMode.PROTECT)));
       } else if (h != null) {
         out.put(
             c.name(),
@@ -186,17 +186,17 @@ final class Policies {
                 h.controller(),
                 h.mutating(),
                 file.messages().get(c.name()),
-                file.modes().getOrDefault(c.name(), "protect")));
+                file.modes().getOrDefault(c.name(), PolicyMode.PROTECT)));
       }
     }
-    Map<String, String> groupModes = new HashMap<>();
+    Map<String, PolicyMode> groupModes = new HashMap<>();
     file.groups().forEach(g -> groupModes.put(g.id(), g.policyMode()));
     for (PolicyGroup g : groups) {
       // as policy-server: a group never mutates and has no custom message (its message is its own)
       out.put(
           g.id(),
           new PolicyServerReviews.Policy(
-              g.id(), g, false, null, groupModes.getOrDefault(g.id(), "protect")));
+              g.id(), g, false, null, groupModes.getOrDefault(g.id(), PolicyMode.PROTECT)));
     }
     for (PoliciesFile.Group g : file.groups()) {
       String error = initializationErrors.get(g.id());

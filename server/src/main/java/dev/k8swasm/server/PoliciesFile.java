@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,16 +46,16 @@ import java.util.Set;
  * @param file the file
  * @param policies the policies, as admission modules, in file order
  * @param messages the custom rejection message of each policy that has one, by policy id
- * @param modes the {@code policyMode} of each policy ({@code protect} or {@code monitor}), by
- *     policy id; the modules themselves run in protect mode and the server applies monitor mode
- *     (policy-server's {@code /audit} and metrics see the policy's own answer)
+ * @param modes the {@code policyMode} of each policy, by policy id; the modules themselves run in
+ *     protect mode and the server applies monitor mode (policy-server's {@code /audit} and metrics
+ *     see the policy's own answer)
  * @param groups the policy groups, in file order
  */
 record PoliciesFile(
     Path file,
     List<ModuleConfig> policies,
     Map<String, String> messages,
-    Map<String, String> modes,
+    Map<String, PolicyMode> modes,
     List<Group> groups) {
 
   private static final Set<String> POLICY_KEYS =
@@ -86,11 +87,15 @@ record PoliciesFile(
    * @param id the group's id (its endpoint name)
    * @param expression the boolean expression over {@code member()} calls
    * @param message the message of a rejection
-   * @param policyMode {@code protect} or {@code monitor}
+   * @param policyMode the group's mode
    * @param members the members, as validating admission modules named {@code id/member}
    */
   record Group(
-      String id, String expression, String message, String policyMode, List<ModuleConfig> members) {
+      String id,
+      String expression,
+      String message,
+      PolicyMode policyMode,
+      List<ModuleConfig> members) {
     Group {
       members = List.copyOf(members);
     }
@@ -132,7 +137,7 @@ record PoliciesFile(
     List<String> problems = new ArrayList<>();
     List<ModuleConfig> policies = new ArrayList<>();
     Map<String, String> messages = new LinkedHashMap<>();
-    Map<String, String> modes = new LinkedHashMap<>();
+    Map<String, PolicyMode> modes = new LinkedHashMap<>();
     List<Group> groups = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -152,7 +157,7 @@ record PoliciesFile(
       } else {
         unknownKeys(node, POLICY_KEYS, at, problems);
         boolean mutate = bool(node, "allowedToMutate", at, problems);
-        String mode = mode(node, at, problems);
+        PolicyMode mode = mode(node, at, problems);
         String message = text(node, "message", at, problems, false);
         if (message != null) {
           messages.put(id, message);
@@ -178,7 +183,7 @@ record PoliciesFile(
     unknownKeys(node, GROUP_KEYS, at, problems);
     String expression = text(node, "expression", at, problems, true);
     String message = text(node, "message", at, problems, true);
-    String mode = mode(node, at, problems);
+    PolicyMode mode = mode(node, at, problems);
     JsonNode members = node.get("policies");
     List<ModuleConfig> list = new ArrayList<>();
     if (members == null || !members.isObject() || members.isEmpty()) {
@@ -244,7 +249,9 @@ record PoliciesFile(
     }
     Map<String, JsonNode> options = new LinkedHashMap<>();
     // the module answers as in protect mode; the server applies monitor mode (PolicyServerReviews)
-    options.put("policyMode", com.fasterxml.jackson.databind.node.TextNode.valueOf("protect"));
+    options.put(
+        "policyMode",
+        com.fasterxml.jackson.databind.node.TextNode.valueOf(PolicyMode.PROTECT.wireName()));
     JsonNode resources = node.get("contextAwareResources");
     if (resources != null && !resources.isNull()) {
       if (!resources.isArray()) {
@@ -308,16 +315,17 @@ record PoliciesFile(
     return ref.resolveAgainst(base);
   }
 
-  private static String mode(JsonNode node, String at, List<String> problems) {
+  private static PolicyMode mode(JsonNode node, String at, List<String> problems) {
     String mode = text(node, "policyMode", at, problems, false);
     if (mode == null) {
-      return "protect";
+      return PolicyMode.PROTECT;
     }
-    if (!mode.equals("protect") && !mode.equals("monitor")) {
+    Optional<PolicyMode> known = PolicyMode.of(mode);
+    if (known.isEmpty()) {
       problems.add(
           at + ": field 'policyMode': '" + Evaluator.clip(mode) + "' (use protect or monitor)");
     }
-    return mode;
+    return known.orElse(PolicyMode.PROTECT);
   }
 
   private static void unknownKeys(JsonNode node, Set<String> known, String at, List<String> p) {

@@ -85,7 +85,7 @@ final class PolicyServerMetrics {
             "policy_name",
             policy.id(),
             "policy_mode",
-            policy.mode(),
+            policy.mode().wireName(),
             "resource_kind",
             raw || kind == null ? "" : kind.path("kind").asText(""),
             "resource_namespace",
@@ -113,7 +113,7 @@ final class PolicyServerMetrics {
     if (otel) {
       AttributesBuilder a = Attributes.builder();
       a.put("policy_name", policy.id());
-      a.put("policy_mode", policy.mode());
+      a.put("policy_mode", policy.mode().wireName());
       if (!raw) {
         a.put("resource_kind", kind == null ? "" : kind.path("kind").asText(""));
         String namespace = request.path("namespace").asText("");

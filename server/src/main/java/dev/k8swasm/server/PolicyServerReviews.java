@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
 final class PolicyServerReviews {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyServerReviews.class);
 
-  /** policy-server's monitor mode: answers are accepted, the policy's decision is logged. */
-  static final String MONITOR = "monitor";
-
   /** The start of core's BAD_OUTPUT detail for a patch from a validating module. */
   private static final String VALIDATING_PATCH = "a validating module may not return a patch";
 
@@ -52,7 +49,7 @@ final class PolicyServerReviews {
     private final AdmissionController controller;
     private final boolean allowedToMutate;
     private final String message;
-    private final String mode;
+    private final PolicyMode mode;
     private final String initializationError;
 
     /** A policy; {@code message} null when it has no custom rejection message. */
@@ -61,7 +58,7 @@ final class PolicyServerReviews {
         AdmissionController controller,
         boolean allowedToMutate,
         String message,
-        String mode) {
+        PolicyMode mode) {
       this(
           id,
           Objects.requireNonNull(controller, "controller"),
@@ -76,7 +73,7 @@ final class PolicyServerReviews {
         AdmissionController controller,
         boolean allowedToMutate,
         String message,
-        String mode,
+        PolicyMode mode,
         String initializationError) {
       this.id = Objects.requireNonNull(id, "id");
       this.controller = controller;
@@ -91,7 +88,7 @@ final class PolicyServerReviews {
      * policy-server's {@code --continue-on-errors}, every request is answered with a rejection
      * carrying {@code error}, code 500, whatever its mode.
      */
-    static Policy failed(String id, String error, String mode) {
+    static Policy failed(String id, String error, PolicyMode mode) {
       return new Policy(id, null, false, null, mode, Objects.requireNonNull(error, "error"));
     }
 
@@ -112,7 +109,7 @@ final class PolicyServerReviews {
       return Optional.ofNullable(message);
     }
 
-    String mode() {
+    PolicyMode mode() {
       return mode;
     }
 
@@ -193,7 +190,7 @@ final class PolicyServerReviews {
     ObjectNode response;
     ObjectNode vanilla;
     boolean failed = false;
-    boolean monitor = MONITOR.equals(policy.mode()) && origin != Origin.AUDIT;
+    boolean monitor = policy.mode() == PolicyMode.MONITOR && origin != Origin.AUDIT;
     try {
       response = (ObjectNode) Json.tree(policy.controller().orElseThrow().admit(review).response());
       vanilla = response.deepCopy();

@@ -68,7 +68,9 @@ class PoliciesFileTest {
     // the server applies monitor mode itself, so that /audit and the metrics see the answer
     assertThat(p.policies())
         .allSatisfy(m -> assertThat(m.options().get("policyMode").asText()).isEqualTo("protect"));
-    assertThat(p.modes()).containsEntry("watched", "monitor").containsEntry("guarded", "protect");
+    assertThat(p.modes())
+        .containsEntry("watched", PolicyMode.MONITOR)
+        .containsEntry("guarded", PolicyMode.PROTECT);
   }
 
   @Test
