@@ -286,7 +286,7 @@ public final class ServeCommand implements Callable<Integer> {
     // --log-fmt otlp) asks for it
     Telemetry telemetry =
         Telemetry.wanted(System.getenv(), Logging.otlp(), policyServer.enableMetrics)
-            ? Telemetry.start(System.getenv())
+            ? Telemetry.start(System.getenv(), Logging.otlp() || policyServer.enableMetrics)
             : null;
     WebhookServer.Builder builder =
         WebhookServer.builder(config)

@@ -56,12 +56,20 @@ final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Starts the SDK as the environment configures it ({@code env}: the process environment).
+   * Starts the SDK as the environment configures it; with {@code grpcByDefault} (export asked for
+   * by policy-server's switches, {@code --log-fmt otlp} or {@code --enable-metrics}) the OTLP
+   * protocol is gRPC unless an {@code OTEL_EXPORTER_OTLP_*PROTOCOL} variable says otherwise, as
+   * policy-server speaks only gRPC (to {@code localhost:4317} unless an endpoint is set;
+   * Kubewarden's controller points its OpenTelemetry sidecar or collector there).
    *
    * @throws CliException when the configuration is invalid
    */
-  static Telemetry start(Map<String, String> env) {
+  static Telemetry start(Map<String, String> env, boolean grpcByDefault) {
     Map<String, String> defaults = new HashMap<>();
+    if (grpcByDefault) {
+      // lower priority than the OTEL_* variables and otel.* system properties
+      defaults.put("otel.exporter.otlp.protocol", "grpc");
+    }
     if (!env.getOrDefault("OTEL_RESOURCE_ATTRIBUTES", "").contains("service.name=")) {
       defaults.put("otel.service.name", "k8s-wasm");
     }

@@ -125,6 +125,86 @@ class OtlpExportIT {
     assertThat(services).contains("k8s-wasm");
   }
 
+  @Test
+  void policyServersSwitchesExportOverGrpcAsPolicyServerDoes(@TempDir Path dir) throws Exception {
+    // a gRPC OTLP receiver (HTTP/2 without TLS, as a collector sidecar listens on localhost:4317)
+    org.eclipse.jetty.server.Server grpc = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector connector =
+        new org.eclipse.jetty.server.ServerConnector(
+            grpc,
+            new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(
+                new org.eclipse.jetty.server.HttpConfiguration()));
+    connector.setHost("127.0.0.1");
+    grpc.addConnector(connector);
+    List<String> paths = new CopyOnWriteArrayList<>();
+    grpc.setHandler(
+        new org.eclipse.jetty.server.Handler.Abstract() {
+          @Override
+          public boolean handle(
+              org.eclipse.jetty.server.Request request,
+              org.eclipse.jetty.server.Response response,
+              org.eclipse.jetty.util.Callback callback)
+              throws Exception {
+            String path = org.eclipse.jetty.server.Request.getPathInContext(request);
+            paths.add(path + " " + request.getHeaders().get("content-type"));
+            byte[] framed =
+                org.eclipse.jetty.io.Content.Source.asByteArrayAsync(request, 16 << 20).get();
+            // a gRPC message: 1 byte compressed flag, 4 bytes length, the protobuf
+            byte[] message = java.util.Arrays.copyOfRange(framed, 5, framed.length);
+            if (path.endsWith("TraceService/Export")) {
+              traces(message);
+            } else if (path.endsWith("MetricsService/Export")) {
+              metrics(message);
+            }
+            response.setStatus(200);
+            response.getHeaders().put("content-type", "application/grpc");
+            response.setTrailersSupplier(
+                () -> org.eclipse.jetty.http.HttpFields.build().put("grpc-status", "0"));
+            response.write(true, java.nio.ByteBuffer.wrap(new byte[5]), callback);
+            return true;
+          }
+        });
+    grpc.start();
+    try {
+      Path wapc = module("kubewarden/policy_wapc_init.wasm");
+      Path policies =
+          Fixture.write(
+              dir.resolve("policies.yml"),
+              "single:\n  module: " + wapc + "\n  settings:\n    forbiddenLabels: [forbidden]\n");
+      // what Kubewarden's controller sets with the OpenTelemetry sidecar: the endpoint only
+      try (ServeProcess serve =
+          ServeProcess.start(
+              dir,
+              List.of("--policies", policies.toString()),
+              Map.of(
+                  "OTEL_EXPORTER_OTLP_ENDPOINT",
+                  "http://127.0.0.1:" + connector.getLocalPort(),
+                  "KUBEWARDEN_LOG_FMT",
+                  "otlp",
+                  "KUBEWARDEN_ENABLE_METRICS",
+                  "true",
+                  "OTEL_BSP_SCHEDULE_DELAY",
+                  "100",
+                  "OTEL_METRIC_EXPORT_INTERVAL",
+                  "300"))) {
+        HttpResponse<String> r =
+            serve.post("/validate/single", Fixture.request("kubewarden/pod-create.json"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Fixture.await(
+            () -> spans.stream().anyMatch(s -> s.name().equals("validation")),
+            "the request span over gRPC");
+        Fixture.await(
+            () -> metrics.contains("kubewarden_policy_evaluations_total"),
+            "the kubewarden metric over gRPC");
+      }
+      assertThat(paths)
+          .contains("/opentelemetry.proto.collector.trace.v1.TraceService/Export application/grpc");
+      assertThat(spans).anySatisfy(s -> assertThat(s.attrs()).containsEntry("policy_id", "single"));
+    } finally {
+      grpc.stop();
+    }
+  }
+
   private void traces(byte[] body) throws IOException {
     for (UnknownFieldSet resourceSpans : messages(UnknownFieldSet.parseFrom(body), 1)) {
       for (UnknownFieldSet scopeSpans : messages(resourceSpans, 2)) {
