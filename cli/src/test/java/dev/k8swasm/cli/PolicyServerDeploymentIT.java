@@ -35,19 +35,17 @@ class PolicyServerDeploymentIT {
     Path pki = Files.createDirectories(dir.resolve("pki"));
     SelfSignedFiles.generate(Set.of("localhost", "127.0.0.1"), pki);
     Path config = Files.createDirectories(dir.resolve("config"));
+    // as the controller writes it, plus a namespaced policy whose module cannot be read
     Fixture.write(
         config.resolve("policies.yml"),
-        "no-forbidden:\n"
-            + "  module: "
-            + module("kubewarden/policy_wapc_init.wasm")
-            + "\n"
-            + "  settings:\n"
-            + "    forbiddenLabels: [forbidden]\n"
-            // served as a failed policy with KUBEWARDEN_CONTINUE_ON_ERRORS
-            + "not-pulled:\n"
-            + "  module: "
-            + dir.resolve("missing.wasm")
-            + "\n");
+        Fixture.controllerWrittenPolicies(module("kubewarden/policy_wapc_init.wasm"))
+            .replaceFirst(
+                "\\{",
+                "{\"namespaced-team-b-not-pulled\":{\"namespacedName\":{\"Namespace\":\"team-b\","
+                    + "\"Name\":\"not-pulled\"},\"module\":\""
+                    + dir.resolve("missing.wasm").toString().replace("\\", "/")
+                    + "\",\"policyMode\":\"protect\",\"allowedToMutate\":false,"
+                    + "\"hostCapabilities\":[\"*\"]},"));
     Path store = Files.createDirectories(dir.resolve("tmp"));
     Map<String, String> env = new LinkedHashMap<>();
     // what the controller's getPolicyServerContainer sets, in this order
@@ -73,20 +71,26 @@ class PolicyServerDeploymentIT {
       p.awaitReady();
 
       String forbidden = request("kubewarden/pod-create-forbidden.json");
-      JsonNode denied = json(p.post("/validate/no-forbidden", forbidden));
+      JsonNode denied = json(p.post("/validate/clusterwide-no-forbidden", forbidden));
       assertThat(denied.path("response").path("allowed").asBoolean()).isFalse();
       assertThat(denied.path("response").path("status").path("message").asText())
           .isEqualTo("label forbidden is forbidden");
 
       String inKubewarden =
           forbidden.replace("\"namespace\": \"default\"", "\"namespace\": \"kubewarden\"");
-      JsonNode accepted = json(p.post("/validate/no-forbidden", inKubewarden));
+      JsonNode accepted = json(p.post("/validate/clusterwide-no-forbidden", inKubewarden));
       assertThat(accepted.path("response").path("allowed").asBoolean()).isTrue();
 
-      JsonNode failed = json(p.post("/validate/not-pulled", forbidden)).path("response");
+      JsonNode failed =
+          json(p.post("/validate/namespaced-team-b-not-pulled", forbidden)).path("response");
       assertThat(failed.path("allowed").asBoolean()).isFalse();
       assertThat(failed.path("status").path("code").asInt()).isEqualTo(500);
       assertThat(failed.path("status").path("message").asText()).contains("missing.wasm");
+
+      JsonNode group = json(p.post("/validate/clusterwide-forbidden-group", forbidden));
+      assertThat(group.path("response").path("allowed").asBoolean()).isFalse();
+      JsonNode monitored = json(p.post("/validate/namespaced-team-a-watch", forbidden));
+      assertThat(monitored.path("response").path("allowed").asBoolean()).isTrue();
     }
   }
 

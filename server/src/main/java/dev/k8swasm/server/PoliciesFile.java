@@ -58,6 +58,12 @@ record PoliciesFile(
     Map<String, PolicyMode> modes,
     List<Group> groups) {
 
+  /**
+   * The (Cluster)AdmissionPolicy a Kubewarden controller wrote an entry for ({@code {"Namespace":
+   * ..., "Name": ...}}); policy-server ignores it, and so do we.
+   */
+  private static final String NAMESPACED_NAME = "namespacedName";
+
   private static final Set<String> POLICY_KEYS =
       Set.of(
           "module",
@@ -67,9 +73,10 @@ record PoliciesFile(
           "contextAwareResources",
           "message",
           "timeoutEvalSeconds",
-          "hostCapabilities");
+          "hostCapabilities",
+          NAMESPACED_NAME);
   private static final Set<String> GROUP_KEYS =
-      Set.of("expression", "message", "policyMode", "policies");
+      Set.of("expression", "message", "policyMode", "policies", NAMESPACED_NAME);
   private static final Set<String> MEMBER_KEYS =
       Set.of(
           "module", "settings", "contextAwareResources", "timeoutEvalSeconds", "hostCapabilities");
@@ -182,7 +189,14 @@ record PoliciesFile(
       String id, JsonNode node, Path base, String at, List<String> problems) {
     unknownKeys(node, GROUP_KEYS, at, problems);
     String expression = text(node, "expression", at, problems, true);
-    String message = text(node, "message", at, problems, true);
+    // policy-server takes any string, the controller writes the group's (required) message
+    JsonNode messageNode = node.get("message");
+    String message = messageNode != null && messageNode.isTextual() ? messageNode.asText() : null;
+    if (messageNode == null || messageNode.isNull()) {
+      problems.add(at + ": field 'message' is missing");
+    } else if (message == null) {
+      problems.add(at + ": field 'message': expected a string (the rejection's message)");
+    }
     PolicyMode mode = mode(node, at, problems);
     JsonNode members = node.get("policies");
     List<ModuleConfig> list = new ArrayList<>();

@@ -288,6 +288,32 @@ public final class Fixture {
     }
   }
 
+  /**
+   * A policies.yml as Kubewarden's controller writes it into a PolicyServer's ConfigMap (JSON, with
+   * {@code namespacedName} and {@code hostCapabilities}): a cluster-wide policy, a namespaced one
+   * in monitor mode, a group, all of {@code module}.
+   */
+  public static String controllerWrittenPolicies(Path module) {
+    String m = module.toString().replace("\\", "/");
+    return "{\"clusterwide-no-forbidden\":{\"namespacedName\":{\"Namespace\":\"\",\"Name\":"
+        + "\"no-forbidden\"},\"module\":\""
+        + m
+        + "\",\"policyMode\":\"protect\",\"allowedToMutate\":false,\"settings\":"
+        + "{\"forbiddenLabels\":[\"forbidden\"]},\"hostCapabilities\":[\"*\"]},"
+        + "\"namespaced-team-a-watch\":{\"namespacedName\":{\"Namespace\":\"team-a\",\"Name\":"
+        + "\"watch\"},\"module\":\""
+        + m
+        + "\",\"policyMode\":\"monitor\",\"allowedToMutate\":false,\"settings\":"
+        + "{\"forbiddenLabels\":[\"forbidden\"]},\"message\":\"not here\",\"timeoutEvalSeconds\":5,"
+        + "\"hostCapabilities\":[\"oci/*\"]},"
+        + "\"clusterwide-forbidden-group\":{\"namespacedName\":{\"Namespace\":\"\",\"Name\":"
+        + "\"forbidden-group\"},\"policyMode\":\"protect\",\"policies\":{\"no_forbidden\":"
+        + "{\"module\":\""
+        + m
+        + "\",\"settings\":{\"forbiddenLabels\":[\"forbidden\"]},\"hostCapabilities\":[\"*\"]}},"
+        + "\"expression\":\"no_forbidden()\",\"message\":\"\"}}";
+  }
+
   /** YAML text: a module entry. */
   public static String moduleEntry(String name, Path module, String... extraLines) {
     StringBuilder s = new StringBuilder();

@@ -74,6 +74,24 @@ class PoliciesFileTest {
   }
 
   @Test
+  void whatKubewardensControllerWritesIsRead(@TempDir Path dir) throws Exception {
+    Path file =
+        Fixture.write(
+            dir.resolve("policies.yml"),
+            Fixture.controllerWrittenPolicies(Fixture.module("kubewarden/policy_wapc_init.wasm")));
+    PoliciesFile p = ServerConfig.read(file).policies().orElseThrow();
+    assertThat(p.policies())
+        .extracting(ModuleConfig::name)
+        .containsExactly("clusterwide-no-forbidden", "namespaced-team-a-watch");
+    assertThat(p.modes()).containsEntry("namespaced-team-a-watch", PolicyMode.MONITOR);
+    assertThat(p.messages()).containsEntry("namespaced-team-a-watch", "not here");
+    assertThat(p.policies().get(1).limits().timeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(p.policies().get(1).options().get("allowedHostCapabilities").toString())
+        .isEqualTo("[\"oci/*\"]");
+    assertThat(p.groups()).singleElement().satisfies(g -> assertThat(g.message()).isEmpty());
+  }
+
+  @Test
   void grantsArePolicyServers() throws Exception {
     PoliciesFile p = ServerConfig.read(example()).policies().orElseThrow();
     // neither hostCapabilities nor contextAwareResources: every capability, no Kubernetes resource
