@@ -135,9 +135,22 @@ public final class MockApiServer implements AutoCloseable {
             + "  context: {cluster: mock, user: tester, namespace: default}\n");
   }
 
+  /**
+   * Stops the proxy and the mock server. The mock server waits 10 s at most for its event loop to
+   * stop; on a loaded machine that can pass, and the test that used it is not failed for it (the
+   * port is released when its event loop ends).
+   */
   @Override
   public void close() throws IOException {
     proxy.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+        throw e;
+      }
+      System.err.println(
+          "mock API server: " + e.getMessage() + " within its timeout; left to stop");
+    }
   }
 }
