@@ -117,6 +117,18 @@ class DeployManifestsTest {
   }
 
   @Test
+  void theKubewardenPolicyServerRunsThisImage() throws Exception {
+    JsonNode ps = document("kubewarden-policyserver.yaml");
+    assertThat(ps.path("apiVersion").asText()).isEqualTo("policies.kubewarden.io/v1");
+    assertThat(ps.path("kind").asText()).isEqualTo("PolicyServer");
+    assertThat(ps.path("spec").path("image").asText())
+        .isEqualTo(container().path("image").asText());
+    // the controller passes no arguments: the image's default command must be serve alone
+    assertThat(ps.path("spec").has("args")).isFalse();
+    assertThat(dockerfile()).contains("CMD [\"serve\"]");
+  }
+
+  @Test
   void portsProbesAndFilesAgreeWithTheServerConfiguration() throws Exception {
     JsonNode cm = document("configmap.yaml");
     String text = cm.path("data").path("config.yaml").asText();
@@ -336,7 +348,12 @@ class DeployManifestsTest {
           files
               .map(p -> p.getFileName().toString())
               .filter(n -> n.endsWith(".yaml"))
-              .filter(n -> !n.equals("kustomization.yaml") && !n.equals("certificate.yaml"))
+              // optional ones: with cert-manager, with Kubewarden's controller
+              .filter(
+                  n ->
+                      !n.equals("kustomization.yaml")
+                          && !n.equals("certificate.yaml")
+                          && !n.equals("kubewarden-policyserver.yaml"))
               .toList();
       assertThat(listed).containsExactlyInAnyOrderElementsOf(yaml);
     }
