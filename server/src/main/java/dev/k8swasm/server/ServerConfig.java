@@ -303,9 +303,13 @@ final class ServerConfig {
     if (modules.isEmpty()) {
       return admission;
     }
+    // the section's cache (refused for admission when the chains are built) is kept, not dropped
     return Optional.of(
         PolicyConfig.of(
-            modules, List.of(), admission.flatMap(PolicyConfig::file).orElse(policies.file())));
+            modules,
+            List.of(),
+            admission.flatMap(PolicyConfig::file).orElse(policies.file()),
+            admission.flatMap(PolicyConfig::cache).orElse(null)));
   }
 
   private static boolean isModule(Path f) {

@@ -206,4 +206,26 @@ class DecisionCacheServeTest {
 
     assertThat(e.getMessage()).contains("admission decisions are never cached");
   }
+
+  @Test
+  void anAdmissionSectionWithACacheIsRefusedBesideAPoliciesFileToo(@TempDir Path dir) {
+    Fixture.write(
+        dir.resolve("policies.yml"),
+        "p:\n  module: " + module("kubewarden/policy_wapc_init.wasm") + "\n");
+    Path config =
+        Fixture.write(
+            dir.resolve("server.yaml"),
+            "policies: policies.yml\nadmission:\n  cache: true\n  modules:\n"
+                + Fixture.moduleEntry(
+                    "magic-validator",
+                    module("magic_validator.wasm"),
+                    "rules: [{operations: [CREATE], apiGroups: [\"\"], apiVersions: [v1],"
+                        + " resources: [configmaps]}]"));
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> Fixture.start(config, new Fixture.Flags()).close());
+
+    assertThat(e.getMessage()).contains("admission decisions are never cached");
+  }
 }
