@@ -282,11 +282,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   private int serve() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    // OTLP export of traces and metrics only when the OTEL_* environment (or policy-server's
-    // --log-fmt otlp) asks for it
+    // OTLP export of traces and metrics only when the OTEL_* environment or policy-server's
+    // switches (--log-fmt otlp, --enable-metrics; gRPC as policy-server) ask for it
+    boolean policyServerExport = Logging.otlp() || policyServer.enableMetrics;
     Telemetry telemetry =
-        Telemetry.wanted(System.getenv(), Logging.otlp(), policyServer.enableMetrics)
-            ? Telemetry.start(System.getenv(), Logging.otlp() || policyServer.enableMetrics)
+        Telemetry.wanted(System.getenv(), policyServerExport)
+            ? Telemetry.start(System.getenv(), policyServerExport)
             : null;
     WebhookServer.Builder builder =
         WebhookServer.builder(config)

@@ -34,11 +34,11 @@ final class Telemetry implements AutoCloseable {
 
   /**
    * Whether {@code serve} exports: the {@code OTEL_*} environment asks for it ({@link
-   * #configured}), or policy-server's switches do ({@code --log-fmt otlp}, {@code
-   * --enable-metrics}).
+   * #configured}), or policy-server's switches do ({@code --log-fmt otlp} or {@code
+   * --enable-metrics}: {@code policyServerSwitch}).
    */
-  static boolean wanted(Map<String, String> env, boolean otlpLogFormat, boolean enableMetrics) {
-    return configured(env) || otlpLogFormat || enableMetrics;
+  static boolean wanted(Map<String, String> env, boolean policyServerSwitch) {
+    return configured(env) || policyServerSwitch;
   }
 
   /** Whether {@code env} (or the matching {@code otel.*} system properties) asks for export. */

@@ -177,12 +177,11 @@ class PolicyServerEnvironmentTest {
 
   @Test
   void enableMetricsTurnsOtlpExportOn() {
-    assertThat(Telemetry.wanted(Map.of(), false, false)).isFalse();
+    assertThat(Telemetry.wanted(Map.of(), false)).isFalse();
     boolean enabled = parse(Map.of("KUBEWARDEN_ENABLE_METRICS", "true")).policyServer.enableMetrics;
-    assertThat(Telemetry.wanted(Map.of(), false, enabled)).isTrue();
-    assertThat(Telemetry.wanted(Map.of(), true, false)).isTrue();
-    assertThat(
-            Telemetry.wanted(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), false, false))
+    assertThat(enabled).isTrue();
+    assertThat(Telemetry.wanted(Map.of(), enabled)).isTrue();
+    assertThat(Telemetry.wanted(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), false))
         .isTrue();
   }
 
