@@ -3,8 +3,10 @@ package dev.k8swasm.authn;
 import dev.k8swasm.internal.Closeables;
 import dev.k8swasm.internal.DecisionKey;
 import dev.k8swasm.internal.ExpiringLruCache;
+import dev.k8swasm.internal.InFlight;
 import dev.k8swasm.json.Redaction;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.CacheEvent;
 import dev.k8swasm.observe.DecisionCacheListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>With a cache ({@link Builder#cache(AuthenticationCacheOptions)}; none by default), a result
  * reached without any error is kept and given again for the same TokenReview (same token, same
  * audiences, same everything but the status) until its time to live has passed, without asking the
- * authenticators; see {@link AuthenticationCacheOptions}. Closing the chain empties its cache.
+ * authenticators; see {@link AuthenticationCacheOptions}. Equal reviews that miss at the same time
+ * share one evaluation. Closing the chain empties its cache.
  */
 public final class AuthenticatorChain implements Authenticator, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticatorChain.class);
@@ -35,6 +38,7 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
   private final List<Authenticator> authenticators;
   private final AuthenticationCacheOptions cacheOptions;
   private final ExpiringLruCache<DecisionKey, AuthenticationResult> cache;
+  private final InFlight<DecisionKey, AuthenticationResult> inFlight = new InFlight<>();
   private final DecisionKey.Hasher keys;
   private volatile boolean closed;
 
@@ -99,11 +103,22 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    Asked asked = ask(review);
-    if (!asked.anyError()) {
-      cache.put(key, asked.result(), cacheOptions.ttl());
+    // concurrent misses for an equal review (the same token) share one evaluation
+    InFlight.Result<AuthenticationResult> result =
+        inFlight.compute(
+            key,
+            () -> {
+              Asked asked = ask(review);
+              if (!asked.anyError()) {
+                cache.put(key, asked.result(), cacheOptions.ttl());
+              }
+              return asked.result();
+            });
+    if (result.shared()) {
+      DecisionCacheListener.notify(
+          cacheOptions.listener(), ReviewKind.AUTHENTICATION, CacheEvent.SHARED);
     }
-    return asked.result();
+    return result.value();
   }
 
   /** A result, and whether any authenticator reported an error on the way to it. */

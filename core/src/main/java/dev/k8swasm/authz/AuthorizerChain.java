@@ -3,7 +3,9 @@ package dev.k8swasm.authz;
 import dev.k8swasm.internal.Closeables;
 import dev.k8swasm.internal.DecisionKey;
 import dev.k8swasm.internal.ExpiringLruCache;
+import dev.k8swasm.internal.InFlight;
 import dev.k8swasm.module.ReviewKind;
+import dev.k8swasm.observe.CacheEvent;
 import dev.k8swasm.observe.DecisionCacheListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +25,14 @@ import java.util.Optional;
  * <p>With a cache ({@link Builder#cache(AuthorizationCacheOptions)}; none by default), a decision
  * reached without any error is kept and given again for the same SubjectAccessReview (equal in
  * every field but the status) until its time to live has passed, without asking the authorizers;
- * see {@link AuthorizationCacheOptions}. Closing the chain empties its cache.
+ * see {@link AuthorizationCacheOptions}. Equal reviews that miss at the same time share one
+ * evaluation. Closing the chain empties its cache.
  */
 public final class AuthorizerChain implements Authorizer, AutoCloseable {
   private final List<Authorizer> authorizers;
   private final AuthorizationCacheOptions cacheOptions;
   private final ExpiringLruCache<DecisionKey, AuthorizationDecision> cache;
+  private final InFlight<DecisionKey, AuthorizationDecision> inFlight = new InFlight<>();
   private final DecisionKey.Hasher keys;
   private volatile boolean closed;
 
@@ -91,16 +95,27 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    Asked asked = ask(review);
-    if (!asked.anyError()) {
-      cache.put(
-          key,
-          asked.decision(),
-          asked.decision().allowed()
-              ? cacheOptions.authorizedTtl()
-              : cacheOptions.unauthorizedTtl());
+    // concurrent misses for an equal review share one evaluation
+    InFlight.Result<AuthorizationDecision> result =
+        inFlight.compute(
+            key,
+            () -> {
+              Asked asked = ask(review);
+              if (!asked.anyError()) {
+                cache.put(
+                    key,
+                    asked.decision(),
+                    asked.decision().allowed()
+                        ? cacheOptions.authorizedTtl()
+                        : cacheOptions.unauthorizedTtl());
+              }
+              return asked.decision();
+            });
+    if (result.shared()) {
+      DecisionCacheListener.notify(
+          cacheOptions.listener(), ReviewKind.AUTHORIZATION, CacheEvent.SHARED);
     }
-    return asked.decision();
+    return result.value();
   }
 
   /** A decision, and whether any authorizer reported an error on the way to it. */

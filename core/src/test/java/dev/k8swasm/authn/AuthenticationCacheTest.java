@@ -61,6 +61,57 @@ class AuthenticationCacheTest {
   }
 
   @Test
+  void concurrentMissesOfTheSameTokenShareOneEvaluationAndOtherTokensDoNot() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Counting slow =
+        new Counting(
+            r -> {
+              if (r.token().equals(TOKEN)) {
+                entered.countDown();
+                try {
+                  release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return AuthenticationResult.authenticated(
+                  UserInfo.of("user-of-" + r.token().hashCode(), null, List.of()),
+                  r.audiences(),
+                  "m");
+            });
+    AuthenticatorChain chain =
+        AuthenticatorChain.builder().add(slow).cache(options().build()).build();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      var first = pool.submit(() -> chain.authenticate(review(TOKEN, "api")));
+      assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // another token while the first is evaluated: not held up, not shared
+      AuthenticationResult other = chain.authenticate(review("another-token-0123456789", "api"));
+      assertThat(other.user().username())
+          .isEqualTo("user-of-" + "another-token-0123456789".hashCode());
+      java.util.concurrent.atomic.AtomicReference<Thread> second =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      var shared =
+          pool.submit(
+              () -> {
+                second.set(Thread.currentThread());
+                return chain.authenticate(review(TOKEN, "api"));
+              });
+      dev.k8swasm.internal.InFlightTest.awaitWaiting(second);
+      release.countDown();
+
+      assertThat(shared.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo(first.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertThat(slow.calls).hasValue(2);
+      assertThat(events).contains("AUTHENTICATION SHARED").hasSize(4);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void theSameTokenAndAudiencesAreAnsweredFromTheCache() {
     Counting m = userPerToken();
     AuthenticatorChain chain = AuthenticatorChain.builder().add(m).cache(options().build()).build();

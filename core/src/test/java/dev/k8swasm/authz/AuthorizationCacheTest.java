@@ -87,6 +87,50 @@ class AuthorizationCacheTest {
   }
 
   @Test
+  void concurrentMissesOfTheSameReviewShareOneEvaluation() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Counting slow =
+        new Counting(
+            r -> {
+              entered.countDown();
+              try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return AuthorizationDecision.allow("ok", "slow");
+            });
+    AuthorizerChain chain = AuthorizerChain.builder().add(slow).cache(options().build()).build();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      var first = pool.submit(() -> chain.authorize(review("alice")));
+      assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      java.util.concurrent.atomic.AtomicReference<Thread> second =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      var shared =
+          pool.submit(
+              () -> {
+                second.set(Thread.currentThread());
+                return chain.authorize(review("alice"));
+              });
+      dev.k8swasm.internal.InFlightTest.awaitWaiting(second);
+      release.countDown();
+
+      assertThat(shared.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo(first.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertThat(slow.calls).hasValue(1);
+      assertThat(events).containsExactly(CacheEvent.MISS, CacheEvent.MISS, CacheEvent.SHARED);
+      // another user is another review: evaluated
+      chain.authorize(review("bob"));
+      assertThat(slow.calls).hasValue(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void theDefaultsAreKubeApiserversAndTheCacheIsOptIn() {
     AuthorizationCacheOptions d = AuthorizationCacheOptions.defaults();
     assertThat(d.authorizedTtl()).isEqualTo(Duration.ofMinutes(5));

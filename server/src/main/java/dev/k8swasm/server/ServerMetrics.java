@@ -180,6 +180,13 @@ final class ServerMetrics implements EvaluationListener, DecisionCacheListener, 
               .tag("kind", kind(kind))
               .tag("result", event.label())
               .register(registry);
+      case SHARED ->
+          Counter.builder("k8swasm.decision.cache.shared")
+              .description(
+                  "Decision cache misses answered by the evaluation of an equal review already"
+                      + " running (its modules asked once for all)")
+              .tag("kind", kind(kind))
+              .register(registry);
       case EVICTED, EXPIRED ->
           Counter.builder("k8swasm.decision.cache.evictions")
               .description(
