@@ -25,19 +25,33 @@ public class InFlightTest {
   }
 
   /**
-   * Waits until the thread {@code caller} will hold waits (bounded, to avoid a hang if it never
-   * does): then it is blocked on the first caller's computation.
+   * Waits until the thread {@code caller} will hold waits for another caller's computation in
+   * {@link InFlight#compute} (bounded, to avoid a hang if it never does).
    */
   public static void awaitWaiting(AtomicReference<Thread> caller) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (caller.get() == null
-        || (caller.get().getState() != Thread.State.WAITING
-            && caller.get().getState() != Thread.State.TIMED_WAITING)) {
+    while (!waitingInFlight(caller.get())) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the second caller never waited");
+        throw new AssertionError("the second caller never waited for the first");
       }
       Thread.sleep(5);
     }
+  }
+
+  private static boolean waitingInFlight(Thread thread) {
+    if (thread == null || thread.getState() != Thread.State.WAITING) {
+      return false;
+    }
+    boolean joining = false;
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getClassName().equals("java.util.concurrent.CompletableFuture")) {
+        joining = true;
+      }
+      if (joining && frame.getClassName().equals(InFlight.class.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
