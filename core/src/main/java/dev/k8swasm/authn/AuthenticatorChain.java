@@ -1,13 +1,9 @@
 package dev.k8swasm.authn;
 
 import dev.k8swasm.internal.Closeables;
-import dev.k8swasm.internal.DecisionKey;
-import dev.k8swasm.internal.ExpiringLruCache;
-import dev.k8swasm.internal.InFlight;
+import dev.k8swasm.internal.DecisionCache;
 import dev.k8swasm.json.Redaction;
 import dev.k8swasm.module.ReviewKind;
-import dev.k8swasm.observe.CacheEvent;
-import dev.k8swasm.observe.DecisionCacheListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -37,27 +33,21 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
 
   private final List<Authenticator> authenticators;
   private final AuthenticationCacheOptions cacheOptions;
-  private final ExpiringLruCache<DecisionKey, AuthenticationResult> cache;
-  private final InFlight<DecisionKey, AuthenticationResult> inFlight = new InFlight<>();
-  private final DecisionKey.Hasher keys;
+  private final DecisionCache<AuthenticationResult> cache;
   private volatile boolean closed;
 
   private AuthenticatorChain(
       List<Authenticator> authenticators, AuthenticationCacheOptions cacheOptions) {
     this.authenticators = List.copyOf(authenticators);
     this.cacheOptions = cacheOptions;
-    if (cacheOptions == null) {
-      this.cache = null;
-      this.keys = null;
-    } else {
-      DecisionCacheListener listener = cacheOptions.listener();
-      this.cache =
-          new ExpiringLruCache<>(
-              cacheOptions.maxEntries(),
-              cacheOptions.ticker(),
-              event -> DecisionCacheListener.notify(listener, ReviewKind.AUTHENTICATION, event));
-      this.keys = new DecisionKey.Hasher();
-    }
+    this.cache =
+        cacheOptions == null
+            ? null
+            : new DecisionCache<>(
+                ReviewKind.AUTHENTICATION,
+                cacheOptions.maxEntries(),
+                cacheOptions.ticker(),
+                cacheOptions.listener());
   }
 
   /** A chain of the given authenticators, in order, without a cache. */
@@ -98,27 +88,14 @@ public final class AuthenticatorChain implements Authenticator, AutoCloseable {
       return ask(review).result();
     }
     // the token is hashed on its own; the rest of the review (audiences...) without it
-    DecisionKey key = keys.key(review.token(), review.withoutToken().withStatus(null));
-    AuthenticationResult cached = cache.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    // concurrent misses for an equal review (the same token) share one evaluation
-    InFlight.Result<AuthenticationResult> result =
-        inFlight.compute(
-            key,
-            () -> {
-              Asked asked = ask(review);
-              if (!asked.anyError()) {
-                cache.put(key, asked.result(), cacheOptions.ttl());
-              }
-              return asked.result();
-            });
-    if (result.shared()) {
-      DecisionCacheListener.notify(
-          cacheOptions.listener(), ReviewKind.AUTHENTICATION, CacheEvent.SHARED);
-    }
-    return result.value();
+    // the token is hashed on its own; the rest of the review (audiences...) without it
+    return cache.decide(
+        cache.key(review.token(), review.withoutToken().withStatus(null)),
+        () -> {
+          Asked asked = ask(review);
+          return new DecisionCache.Evaluated<>(
+              asked.result(), asked.anyError() ? null : cacheOptions.ttl());
+        });
   }
 
   /** A result, and whether any authenticator reported an error on the way to it. */

@@ -1,12 +1,9 @@
 package dev.k8swasm.authz;
 
 import dev.k8swasm.internal.Closeables;
-import dev.k8swasm.internal.DecisionKey;
-import dev.k8swasm.internal.ExpiringLruCache;
-import dev.k8swasm.internal.InFlight;
+import dev.k8swasm.internal.DecisionCache;
 import dev.k8swasm.module.ReviewKind;
-import dev.k8swasm.observe.CacheEvent;
-import dev.k8swasm.observe.DecisionCacheListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,26 +28,20 @@ import java.util.Optional;
 public final class AuthorizerChain implements Authorizer, AutoCloseable {
   private final List<Authorizer> authorizers;
   private final AuthorizationCacheOptions cacheOptions;
-  private final ExpiringLruCache<DecisionKey, AuthorizationDecision> cache;
-  private final InFlight<DecisionKey, AuthorizationDecision> inFlight = new InFlight<>();
-  private final DecisionKey.Hasher keys;
+  private final DecisionCache<AuthorizationDecision> cache;
   private volatile boolean closed;
 
   private AuthorizerChain(List<Authorizer> authorizers, AuthorizationCacheOptions cacheOptions) {
     this.authorizers = List.copyOf(authorizers);
     this.cacheOptions = cacheOptions;
-    if (cacheOptions == null) {
-      this.cache = null;
-      this.keys = null;
-    } else {
-      DecisionCacheListener listener = cacheOptions.listener();
-      this.cache =
-          new ExpiringLruCache<>(
-              cacheOptions.maxEntries(),
-              cacheOptions.ticker(),
-              event -> DecisionCacheListener.notify(listener, ReviewKind.AUTHORIZATION, event));
-      this.keys = new DecisionKey.Hasher();
-    }
+    this.cache =
+        cacheOptions == null
+            ? null
+            : new DecisionCache<>(
+                ReviewKind.AUTHORIZATION,
+                cacheOptions.maxEntries(),
+                cacheOptions.ticker(),
+                cacheOptions.listener());
   }
 
   /** A chain of the given authorizers, in order, without a cache. */
@@ -90,32 +81,16 @@ public final class AuthorizerChain implements Authorizer, AutoCloseable {
     if (cache == null) {
       return ask(review).decision();
     }
-    DecisionKey key = keys.key(null, review.withStatus(null));
-    AuthorizationDecision cached = cache.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    // concurrent misses for an equal review share one evaluation
-    InFlight.Result<AuthorizationDecision> result =
-        inFlight.compute(
-            key,
-            () -> {
-              Asked asked = ask(review);
-              if (!asked.anyError()) {
-                cache.put(
-                    key,
-                    asked.decision(),
-                    asked.decision().allowed()
-                        ? cacheOptions.authorizedTtl()
-                        : cacheOptions.unauthorizedTtl());
-              }
-              return asked.decision();
-            });
-    if (result.shared()) {
-      DecisionCacheListener.notify(
-          cacheOptions.listener(), ReviewKind.AUTHORIZATION, CacheEvent.SHARED);
-    }
-    return result.value();
+    return cache.decide(
+        cache.key(null, review.withStatus(null)),
+        () -> {
+          Asked asked = ask(review);
+          Duration ttl =
+              asked.decision().allowed()
+                  ? cacheOptions.authorizedTtl()
+                  : cacheOptions.unauthorizedTtl();
+          return new DecisionCache.Evaluated<>(asked.decision(), asked.anyError() ? null : ttl);
+        });
   }
 
   /** A decision, and whether any authorizer reported an error on the way to it. */

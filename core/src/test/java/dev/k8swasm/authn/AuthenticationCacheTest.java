@@ -215,7 +215,7 @@ class AuthenticationCacheTest {
     chain.authenticate(review(TOKEN, "api"));
 
     // what the cache holds: 32-byte HMAC keys and the results, neither containing the token
-    Object store = field(field(chain, "cache"), "store");
+    Object store = field(field(field(chain, "cache"), "store"), "store");
     List<Object> keys;
     List<Object> values;
     synchronized (store) {
@@ -245,9 +245,15 @@ class AuthenticationCacheTest {
     two.authenticate(review(TOKEN));
 
     Object a =
-        ((java.util.Map<?, ?>) field(field(one, "cache"), "store")).keySet().iterator().next();
+        ((java.util.Map<?, ?>) field(field(field(one, "cache"), "store"), "store"))
+            .keySet()
+            .iterator()
+            .next();
     Object b =
-        ((java.util.Map<?, ?>) field(field(two, "cache"), "store")).keySet().iterator().next();
+        ((java.util.Map<?, ?>) field(field(field(two, "cache"), "store"), "store"))
+            .keySet()
+            .iterator()
+            .next();
     assertThat(a).isNotEqualTo(b);
   }
 
